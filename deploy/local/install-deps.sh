@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Idempotent installer for the Debian (12 / bookworm) packages PhotoFlow needs
+# to build, test and run locally.
+#
+# Usage: deploy/local/install-deps.sh [--check]
+#   --check   only report; exit 1 if something is missing, install nothing.
+#
+# apt-get update/install run only when at least one package is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # gRPC / protobuf
+  libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  # PostgreSQL client libraries
+  libpqxx-dev libpq-dev
+  # metrics, boost, TLS
+  prometheus-cpp-dev libboost-dev libboost-system-dev libssl-dev
+  # tests / benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # local services
+  postgresql-15 postgresql-client-15 prometheus
+  # python tooling (gRPC test clients), formatting
+  python3-grpcio python3-protobuf clang-format
+)
+
+check_only=0
+case "${1:-}" in
+  "") ;;
+  --check) check_only=1 ;;
+  -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: dpkg-query/apt-get not found; this script supports Debian/Ubuntu only" >&2
+  exit 1
+fi
+
+is_installed() {
+  local status
+  # Unknown packages make dpkg-query fail: treat as missing.
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+  [[ $status == *"ok installed"* ]]
+}
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  is_installed "$pkg" || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+if ((check_only)); then
+  echo "install-deps: missing: ${missing[*]}"
+  exit 1
+fi
+echo "install-deps: installing: ${missing[*]}"
+
+SUDO=()
+if ((EUID != 0)); then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+  else
+    echo "install-deps: not root and sudo is not available; run as root:" >&2
+    echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y --no-install-recommends "${missing[@]}"
+
+still_missing=()
+for pkg in "${missing[@]}"; do
+  is_installed "$pkg" || still_missing+=("$pkg")
+done
+if ((${#still_missing[@]})); then
+  echo "install-deps: still missing after install: ${still_missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: done (${#missing[@]} installed)"

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "api/call_runner.hpp"
+#include "db/database.hpp"
+#include "photoflow/v1/comment_service.grpc.pb.h"
+
+namespace photoflow::api {
+
+// photoflow.v1.CommentService on the gRPC callback API. Every comment create
+// and delete changes the task's amount_of_comments in the same transaction.
+class CommentService final : public v1::CommentService::CallbackService {
+ public:
+  CommentService(db::Database& database, CallRunner& runner)
+      : database_(database), runner_(runner) {}
+
+  grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* context,
+                                          const v1::CreateCommentRequest* request,
+                                          v1::Comment* response) override;
+  grpc::ServerUnaryReactor* GetComment(grpc::CallbackServerContext* context,
+                                       const v1::GetCommentRequest* request,
+                                       v1::Comment* response) override;
+  grpc::ServerUnaryReactor* ListComments(grpc::CallbackServerContext* context,
+                                         const v1::ListCommentsRequest* request,
+                                         v1::ListCommentsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateComment(grpc::CallbackServerContext* context,
+                                          const v1::UpdateCommentRequest* request,
+                                          v1::Comment* response) override;
+  grpc::ServerUnaryReactor* DeleteComment(grpc::CallbackServerContext* context,
+                                          const v1::DeleteCommentRequest* request,
+                                          google::protobuf::Empty* response) override;
+
+ private:
+  db::Database& database_;
+  CallRunner& runner_;
+};
+
+}  // namespace photoflow::api

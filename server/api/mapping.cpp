@@ -1,0 +1,58 @@
+#include "api/mapping.hpp"
+
+namespace photoflow::api {
+namespace {
+
+constexpr const char* kDefaultTaskColumn = "1";
+
+int64_t FloorDiv(int64_t value, int64_t divisor) {
+  const int64_t quotient = value / divisor;
+  return (value % divisor != 0 && value < 0) ? quotient - 1 : quotient;
+}
+
+}  // namespace
+
+int64_t ToEpochMillis(const google::protobuf::Timestamp& timestamp) {
+  return timestamp.seconds() * 1000 + timestamp.nanos() / 1'000'000;
+}
+
+google::protobuf::Timestamp FromEpochMillis(int64_t millis) {
+  google::protobuf::Timestamp timestamp;
+  const int64_t seconds = FloorDiv(millis, 1000);
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(static_cast<int32_t>((millis - seconds * 1000) * 1'000'000));
+  return timestamp;
+}
+
+void ToProto(const store::TaskRow& row, v1::Task* task) {
+  task->set_id(row.id);
+  *task->mutable_created_at() = FromEpochMillis(row.created_at_ms);
+  *task->mutable_due_at() = FromEpochMillis(row.values.due_at_ms);
+  task->set_title(row.values.title);
+  task->set_additional_information(row.values.additional_information);
+  task->set_status(row.values.status);
+  task->set_is_finished(row.values.is_finished);
+  task->set_task_column(row.values.task_column);
+  task->set_amount_of_comments(row.amount_of_comments);
+  task->set_etag(row.etag);
+}
+
+void ToProto(const store::CommentRow& row, v1::Comment* comment) {
+  comment->set_id(row.id);
+  *comment->mutable_created_at() = FromEpochMillis(row.created_at_ms);
+  comment->set_task_id(row.task_id);
+  comment->set_text(row.text);
+}
+
+store::TaskValues ToTaskValues(const v1::Task& task) {
+  store::TaskValues values;
+  values.due_at_ms = ToEpochMillis(task.due_at());
+  values.title = task.title();
+  values.additional_information = task.additional_information();
+  values.status = task.status();
+  values.is_finished = task.is_finished();
+  values.task_column = task.task_column().empty() ? kDefaultTaskColumn : task.task_column();
+  return values;
+}
+
+}  // namespace photoflow::api

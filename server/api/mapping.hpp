@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstdint>
+
+#include <google/protobuf/timestamp.pb.h>
+
+#include "photoflow/v1/comment.pb.h"
+#include "photoflow/v1/task.pb.h"
+#include "store/rows.hpp"
+
+// Conversions between API messages and store rows.
+namespace photoflow::api {
+
+// Milliseconds since the epoch; finer fractions are truncated toward the past.
+int64_t ToEpochMillis(const google::protobuf::Timestamp& timestamp);
+google::protobuf::Timestamp FromEpochMillis(int64_t millis);
+
+void ToProto(const store::TaskRow& row, v1::Task* task);
+void ToProto(const store::CommentRow& row, v1::Comment* comment);
+
+// The writable fields of `task`; an empty task_column becomes the default "1".
+store::TaskValues ToTaskValues(const v1::Task& task);
+
+}  // namespace photoflow::api

@@ -1,0 +1,71 @@
+#include "api/task_masks.hpp"
+
+#include <string>
+
+#include <google/protobuf/util/field_mask_util.h>
+
+#include "api/status_error.hpp"
+
+namespace photoflow::api {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+
+bool IsOutputOnly(const std::string& path) {
+  return path == "id" || path == "created_at" || path == "amount_of_comments" ||
+         path == "comments" || path == "etag";
+}
+
+}  // namespace
+
+TaskReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask, std::string_view field) {
+  TaskReadMask parsed;
+  for (const std::string& path : mask.paths()) {
+    if (!FieldMaskUtil::GetFieldDescriptors(v1::Task::descriptor(), path, nullptr) ||
+        path.find('.') != std::string::npos) {
+      ThrowInvalidArgument(field, "unknown field '" + path + "'");
+    }
+    if (path == "comments") parsed.include_comments = true;
+  }
+  parsed.paths = mask;
+  return parsed;
+}
+
+void ApplyTaskReadMask(const TaskReadMask& mask, v1::Task* task) {
+  if (mask.paths.paths_size() == 0) return;
+  FieldMaskUtil::TrimMessage(mask.paths, task);
+}
+
+store::TaskColumns ParseTaskUpdateMask(const google::protobuf::FieldMask& mask) {
+  store::TaskColumns columns;
+  const bool everything =
+      mask.paths_size() == 0 || (mask.paths_size() == 1 && mask.paths(0) == "*");
+  if (everything) {
+    return {.due_at = true,
+            .title = true,
+            .additional_information = true,
+            .status = true,
+            .is_finished = true,
+            .task_column = true};
+  }
+  for (const std::string& path : mask.paths()) {
+    if (path == "due_at") {
+      columns.due_at = true;
+    } else if (path == "title") {
+      columns.title = true;
+    } else if (path == "additional_information") {
+      columns.additional_information = true;
+    } else if (path == "status") {
+      columns.status = true;
+    } else if (path == "is_finished") {
+      columns.is_finished = true;
+    } else if (path == "task_column") {
+      columns.task_column = true;
+    } else if (!IsOutputOnly(path)) {
+      ThrowInvalidArgument("update_mask", "unknown or immutable field '" + path + "'");
+    }
+  }
+  return columns;
+}
+
+}  // namespace photoflow::api

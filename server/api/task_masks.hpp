@@ -1,0 +1,26 @@
+#pragma once
+
+#include <google/protobuf/field_mask.pb.h>
+
+#include "photoflow/v1/task.pb.h"
+#include "store/rows.hpp"
+
+// read_mask and update_mask handling for tasks. Invalid paths throw
+// StatusError(INVALID_ARGUMENT) naming the mask.
+namespace photoflow::api {
+
+struct TaskReadMask {
+  google::protobuf::FieldMask paths;  // empty: every field but comments
+  bool include_comments = false;
+};
+
+TaskReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask, std::string_view field);
+
+// Clears every field of `task` that `mask` does not name.
+void ApplyTaskReadMask(const TaskReadMask& mask, v1::Task* task);
+
+// The columns an update writes. Empty mask or "*": every writable field.
+// Output-only paths are ignored.
+store::TaskColumns ParseTaskUpdateMask(const google::protobuf::FieldMask& mask);
+
+}  // namespace photoflow::api

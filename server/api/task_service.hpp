@@ -1,0 +1,36 @@
+#pragma once
+
+#include "api/call_runner.hpp"
+#include "db/database.hpp"
+#include "photoflow/v1/task_service.grpc.pb.h"
+
+namespace photoflow::api {
+
+// photoflow.v1.TaskService on the gRPC callback API: validates on the gRPC
+// thread, runs SQL on the worker pool.
+class TaskService final : public v1::TaskService::CallbackService {
+ public:
+  TaskService(db::Database& database, CallRunner& runner) : database_(database), runner_(runner) {}
+
+  grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
+                                       const v1::CreateTaskRequest* request,
+                                       v1::Task* response) override;
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context,
+                                    const v1::GetTaskRequest* request,
+                                    v1::Task* response) override;
+  grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context,
+                                      const v1::ListTasksRequest* request,
+                                      v1::ListTasksResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateTask(grpc::CallbackServerContext* context,
+                                       const v1::UpdateTaskRequest* request,
+                                       v1::Task* response) override;
+  grpc::ServerUnaryReactor* DeleteTask(grpc::CallbackServerContext* context,
+                                       const v1::DeleteTaskRequest* request,
+                                       google::protobuf::Empty* response) override;
+
+ private:
+  db::Database& database_;
+  CallRunner& runner_;
+};
+
+}  // namespace photoflow::api

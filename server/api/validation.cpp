@@ -1,0 +1,83 @@
+#include "api/validation.hpp"
+
+#include <cstdint>
+
+#include "api/status_error.hpp"
+
+namespace photoflow::api {
+namespace {
+
+constexpr int64_t kMinTimestampSeconds = -62135596800;  // 0001-01-01T00:00:00Z
+constexpr int64_t kMaxTimestampSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+
+}  // namespace
+
+size_t Utf8Length(std::string_view text) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++chars) {
+    const auto lead = static_cast<uint8_t>(text[i]);
+    size_t length = 0;
+    uint32_t code_point = 0;
+    if (lead < 0x80) {
+      length = 1;
+      code_point = lead;
+    } else if ((lead & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = lead & 0x1F;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = lead & 0x0F;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = lead & 0x07;
+    } else {
+      return SIZE_MAX;
+    }
+    if (i + length > text.size()) return SIZE_MAX;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<uint8_t>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return SIZE_MAX;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values beyond Unicode are not UTF-8.
+    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return SIZE_MAX;
+    }
+    i += length;
+  }
+  return chars;
+}
+
+void CheckText(std::string_view field, std::string_view value, Presence presence,
+               size_t max_chars) {
+  if (value.empty()) {
+    if (presence == Presence::kRequired) ThrowInvalidArgument(field, "is required");
+    return;
+  }
+  const size_t chars = Utf8Length(value);
+  if (chars == SIZE_MAX) ThrowInvalidArgument(field, "must be valid UTF-8");
+  if (value.find('\0') != std::string_view::npos) {
+    ThrowInvalidArgument(field, "must not contain NUL characters");
+  }
+  if (chars > max_chars) {
+    ThrowInvalidArgument(field, "must be at most " + std::to_string(max_chars) +
+                                    " characters, got " + std::to_string(chars));
+  }
+}
+
+void CheckId(std::string_view field, int64_t id) {
+  if (id <= 0) ThrowInvalidArgument(field, "must be a positive id, got " + std::to_string(id));
+}
+
+void CheckTimestamp(std::string_view field, bool present,
+                    const google::protobuf::Timestamp& timestamp) {
+  if (!present) ThrowInvalidArgument(field, "is required");
+  if (timestamp.seconds() < kMinTimestampSeconds || timestamp.seconds() > kMaxTimestampSeconds ||
+      timestamp.nanos() < 0 || timestamp.nanos() > 999'999'999) {
+    ThrowInvalidArgument(field, "must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+  }
+}
+
+}  // namespace photoflow::api

@@ -1,0 +1,66 @@
+#include "app/health_monitor.hpp"
+
+#include <pqxx/transaction>
+
+namespace photoflow::app {
+
+HealthMonitor::HealthMonitor(db::Database& database, grpc::HealthCheckServiceInterface& health,
+                             std::vector<std::string> services,
+                             std::chrono::milliseconds interval, log::Logger& logger)
+    : database_(database),
+      health_(health),
+      services_(std::move(services)),
+      interval_(interval),
+      logger_(logger) {}
+
+HealthMonitor::~HealthMonitor() { Stop(); }
+
+void HealthMonitor::Start() {
+  ProbeOnce();
+  thread_ = std::thread([this] { Run(); });
+}
+
+void HealthMonitor::Stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void HealthMonitor::Run() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+    lock.unlock();
+    ProbeOnce();
+    lock.lock();
+  }
+}
+
+void HealthMonitor::ProbeOnce() {
+  bool serving = false;
+  std::string problem;
+  try {
+    database_.Transact(db::Database::Clock::now() + interval_,
+                       [](pqxx::work& txn) { txn.exec("SELECT 1"); });
+    serving = true;
+  } catch (const std::exception& error) {
+    problem = error.what();
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_) return;  // shutting down: NOT_SERVING is already final
+    if (serving_ == serving) return;
+    serving_ = serving;
+  }
+  health_.SetServingStatus(serving);
+  for (const std::string& service : services_) health_.SetServingStatus(service, serving);
+  if (serving) {
+    logger_.Info("health_serving");
+  } else {
+    logger_.Warn("health_not_serving", {{"reason", problem}});
+  }
+}
+
+}  // namespace photoflow::app

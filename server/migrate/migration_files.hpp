@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace photoflow::migrate {
+
+// A migrations folder or file that cannot be used (operator error; exit 2).
+class MigrationFilesError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct MigrationFile {
+  std::string name;      // folder name: <14 digits>_<snake_case>
+  std::string sql;       // migration.sql, byte for byte
+  std::string checksum;  // SHA-256 hex of `sql`, as Prisma Migrate computes it
+};
+
+// Reads every <name>/migration.sql below `dir`, sorted by name. Files beside
+// the folders (migration_lock.toml) are ignored.
+std::vector<MigrationFile> LoadMigrationFiles(const std::filesystem::path& dir);
+
+bool IsValidMigrationName(std::string_view name);
+
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace photoflow::migrate

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/transaction_base>
+
+#include "store/rows.hpp"
+
+// Every SQL statement that touches "Tasks" on behalf of TaskService.
+namespace photoflow::store::tasks {
+
+TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values);
+
+std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id);
+
+bool Exists(pqxx::transaction_base& txn, int32_t id);
+
+// Up to `limit` tasks with id > after_id, in id order.
+std::vector<TaskRow> ListAfter(pqxx::transaction_base& txn, int32_t after_id, int limit);
+
+struct UpdateResult {
+  WriteOutcome outcome = WriteOutcome::kNotFound;
+  std::optional<TaskRow> row;  // the new row when outcome is kDone
+};
+
+// Writes the `columns` of `values` to task `id` in one statement. A non-empty
+// `expected_etag` must equal the row's current etag or nothing is written.
+UpdateResult Update(pqxx::transaction_base& txn, int32_t id, const TaskValues& values,
+                    const TaskColumns& columns, const std::string& expected_etag);
+
+// Deletes task `id` and, by ON DELETE CASCADE, its comments.
+WriteOutcome Delete(pqxx::transaction_base& txn, int32_t id, const std::string& expected_etag);
+
+}  // namespace photoflow::store::tasks
