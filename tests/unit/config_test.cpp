@@ -1,0 +1,90 @@
+#include "config/config.hpp"
+
+#include <map>
+
+#include <gtest/gtest.h>
+
+namespace photoflow::config {
+namespace {
+
+EnvironmentLookup FakeEnvironment(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    const auto it = values.find(std::string(name));
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ConfigTest, DefaultsApplyWhenOnlyDatabaseUrlIsSet) {
+  const Config config =
+      ParseCommandLine({}, FakeEnvironment({{"DATABASE_URL", "postgresql://h/db"}})).config;
+  EXPECT_EQ(config.listen_address, "0.0.0.0:50051");
+  EXPECT_EQ(config.metrics_listen_address, "0.0.0.0:9464");
+  EXPECT_EQ(config.connection_limit, DefaultConnectionLimit());
+  EXPECT_EQ(config.pool_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(config.shutdown_grace, std::chrono::seconds(10));
+  EXPECT_FALSE(config.migrate_on_start);
+  EXPECT_EQ(config.migrations_dir, DefaultMigrationsDir());
+}
+
+TEST(ConfigTest, DefaultConnectionLimitIsTwiceTheCoresPlusOne) {
+  const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  EXPECT_EQ(DefaultConnectionLimit(), 2 * cores + 1);
+}
+
+TEST(ConfigTest, FlagsOverrideEnvironment) {
+  const Config config =
+      ParseCommandLine({"--listen=127.0.0.1:6000", "--database-url", "postgresql://flag/db",
+                        "--shutdown-grace", "2.5", "--migrate", "--log-level=warn"},
+                       FakeEnvironment({{"DATABASE_URL", "postgresql://env/db"},
+                                        {"PHOTOFLOW_LISTEN", "0.0.0.0:7000"},
+                                        {"PHOTOFLOW_METRICS_LISTEN", "127.0.0.1:9999"}}))
+          .config;
+  EXPECT_EQ(config.database.libpq_url, "postgresql://flag/db");
+  EXPECT_EQ(config.listen_address, "127.0.0.1:6000");
+  EXPECT_EQ(config.metrics_listen_address, "127.0.0.1:9999");
+  EXPECT_EQ(config.shutdown_grace, std::chrono::milliseconds(2500));
+  EXPECT_TRUE(config.migrate_on_start);
+  EXPECT_EQ(config.log_level, log::Level::kWarn);
+}
+
+TEST(ConfigTest, PoolSettingsComeFromTheUrl) {
+  const Config config = ParseCommandLine(
+      {}, FakeEnvironment({{"DATABASE_URL", "postgresql://h/db?connection_limit=4&pool_timeout=1"}}))
+                            .config;
+  EXPECT_EQ(config.connection_limit, 4);
+  EXPECT_EQ(config.pool_timeout, std::chrono::seconds(1));
+}
+
+TEST(ConfigTest, MissingDatabaseUrlIsAClearError) {
+  try {
+    ParseCommandLine({}, FakeEnvironment({}));
+    FAIL() << "accepted";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_NE(std::string(error.what()).find("DATABASE_URL"), std::string::npos);
+  }
+}
+
+TEST(ConfigTest, BadValuesAreRejected) {
+  const auto env = FakeEnvironment({{"DATABASE_URL", "postgresql://h/db"}});
+  EXPECT_THROW(ParseCommandLine({"--bogus"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--listen"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--listen=nohostport"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--shutdown-grace=soon"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--log-level=loud"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--migrate=perhaps"}, env), std::invalid_argument);
+}
+
+TEST(ConfigTest, HelpNeedsNoDatabaseAndListsEverySetting) {
+  EXPECT_TRUE(ParseCommandLine({"--help"}, FakeEnvironment({})).help);
+  const std::string help = HelpText("photoflow-server");
+  for (const char* name :
+       {"DATABASE_URL", "PHOTOFLOW_LISTEN", "PHOTOFLOW_METRICS_LISTEN", "PHOTOFLOW_SHUTDOWN_GRACE",
+        "PHOTOFLOW_HEALTH_INTERVAL", "PHOTOFLOW_LOG_LEVEL", "PHOTOFLOW_MIGRATE",
+        "PHOTOFLOW_MIGRATIONS_DIR", "connection_limit", "pool_timeout"}) {
+    EXPECT_NE(help.find(name), std::string::npos) << name;
+  }
+}
+
+}  // namespace
+}  // namespace photoflow::config

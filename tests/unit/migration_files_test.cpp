@@ -1,0 +1,84 @@
+#include "migrate/migration_files.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "config/config.hpp"
+
+namespace photoflow::migrate {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    char pattern[] = "/tmp/photoflow-migrations-XXXXXX";
+    path_ = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+  void Write(const std::string& relative, const std::string& content) const {
+    std::filesystem::create_directories((path_ / relative).parent_path());
+    std::ofstream(path_ / relative, std::ios::binary) << content;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(MigrationFilesTest, Sha256MatchesKnownVectors) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(MigrationFilesTest, NamesFollowPrismaConvention) {
+  EXPECT_TRUE(IsValidMigrationName("20260301000000_init"));
+  EXPECT_TRUE(IsValidMigrationName("20260302000000_add_priority_2"));
+  EXPECT_FALSE(IsValidMigrationName("2026030100000_init"));
+  EXPECT_FALSE(IsValidMigrationName("20260301000000-init"));
+  EXPECT_FALSE(IsValidMigrationName("20260301000000_Init"));
+  EXPECT_FALSE(IsValidMigrationName("20260301000000_"));
+}
+
+TEST(MigrationFilesTest, LoadsFoldersInNameOrderAndIgnoresFiles) {
+  TempDir dir;
+  dir.Write("20260302000000_second/migration.sql", "SELECT 2;");
+  dir.Write("20260301000000_first/migration.sql", "SELECT 1;");
+  dir.Write("migration_lock.toml", "provider = \"postgresql\"\n");
+  const std::vector<MigrationFile> files = LoadMigrationFiles(dir.path());
+  ASSERT_EQ(files.size(), 2U);
+  EXPECT_EQ(files[0].name, "20260301000000_first");
+  EXPECT_EQ(files[0].sql, "SELECT 1;");
+  EXPECT_EQ(files[0].checksum, Sha256Hex("SELECT 1;"));
+  EXPECT_EQ(files[1].name, "20260302000000_second");
+}
+
+TEST(MigrationFilesTest, BadFoldersAreRejectedWithTheirName) {
+  TempDir missing_sql;
+  std::filesystem::create_directories(missing_sql.path() / "20260301000000_empty");
+  EXPECT_THROW(LoadMigrationFiles(missing_sql.path()), MigrationFilesError);
+
+  TempDir bad_name;
+  bad_name.Write("add_things/migration.sql", "SELECT 1;");
+  try {
+    LoadMigrationFiles(bad_name.path());
+    FAIL() << "accepted";
+  } catch (const MigrationFilesError& error) {
+    EXPECT_NE(std::string(error.what()).find("add_things"), std::string::npos);
+  }
+  EXPECT_THROW(LoadMigrationFiles("/nonexistent/photoflow"), MigrationFilesError);
+}
+
+TEST(MigrationFilesTest, InitMigrationIsPrismasSqlByteForByte) {
+  // SHA-256 of the SQL that Prisma 6.19 emits for the PhotoFlow schema
+  // (`prisma migrate dev --name init`, shared/prisma/migration.sql); Prisma
+  // records this checksum in _prisma_migrations, so it must never change.
+  const std::vector<MigrationFile> files = LoadMigrationFiles(config::DefaultMigrationsDir());
+  ASSERT_FALSE(files.empty());
+  EXPECT_EQ(files[0].name, "20260301000000_init");
+  EXPECT_EQ(files[0].checksum, "21c74bbb83169fcae8155f80b828d0d3afad269c199afc34dcb3a315d3aafa32");
+}
+
+}  // namespace
+}  // namespace photoflow::migrate

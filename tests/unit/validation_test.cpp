@@ -1,0 +1,79 @@
+#include "api/validation.hpp"
+
+#include <gtest/gtest.h>
+
+#include "api/mapping.hpp"
+#include "api/status_error.hpp"
+
+namespace photoflow::api {
+namespace {
+
+grpc::Status CheckTextStatus(std::string_view value, Presence presence, size_t max_chars) {
+  try {
+    CheckText("task.title", value, presence, max_chars);
+    return grpc::Status::OK;
+  } catch (const StatusError& error) {
+    return error.status();
+  }
+}
+
+TEST(ValidationTest, Utf8LengthCountsCharactersAndRejectsBadBytes) {
+  EXPECT_EQ(Utf8Length(""), 0U);
+  EXPECT_EQ(Utf8Length("abc"), 3U);
+  EXPECT_EQ(Utf8Length("Grüße"), 5U);
+  EXPECT_EQ(Utf8Length("📷x"), 2U);
+  EXPECT_EQ(Utf8Length("\xff"), SIZE_MAX);
+  EXPECT_EQ(Utf8Length("\xc3"), SIZE_MAX);          // truncated sequence
+  EXPECT_EQ(Utf8Length("\xc0\xaf"), SIZE_MAX);      // overlong "/"
+  EXPECT_EQ(Utf8Length("\xed\xa0\x80"), SIZE_MAX);  // surrogate
+}
+
+TEST(ValidationTest, TextRulesNameTheField) {
+  EXPECT_TRUE(CheckTextStatus("ok", Presence::kRequired, 500).ok());
+  EXPECT_TRUE(CheckTextStatus("", Presence::kOptional, 500).ok());
+  EXPECT_TRUE(CheckTextStatus(std::string(500, 'a'), Presence::kRequired, 500).ok());
+  EXPECT_TRUE(CheckTextStatus(std::string(500 / 2, 'a') + "ü", Presence::kRequired, 251).ok());
+
+  for (const auto& [value, presence] :
+       std::vector<std::pair<std::string, Presence>>{{"", Presence::kRequired},
+                                                     {std::string(501, 'a'), Presence::kRequired},
+                                                     {"bad\xff", Presence::kOptional},
+                                                     {std::string("a\0b", 3), Presence::kOptional}}) {
+    const grpc::Status status = CheckTextStatus(value, presence, 500);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(status.error_message().rfind("task.title:", 0), 0U) << status.error_message();
+  }
+}
+
+TEST(ValidationTest, TimestampsMustBeSetAndInRange) {
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(1773532800);
+  EXPECT_NO_THROW(CheckTimestamp("task.due_at", true, timestamp));
+  EXPECT_THROW(CheckTimestamp("task.due_at", false, timestamp), StatusError);
+  timestamp.set_nanos(-1);
+  EXPECT_THROW(CheckTimestamp("task.due_at", true, timestamp), StatusError);
+  timestamp.set_nanos(0);
+  timestamp.set_seconds(253402300800);
+  EXPECT_THROW(CheckTimestamp("task.due_at", true, timestamp), StatusError);
+}
+
+TEST(ValidationTest, IdsMustBePositive) {
+  EXPECT_NO_THROW(CheckId("id", 1));
+  EXPECT_THROW(CheckId("id", 0), StatusError);
+  EXPECT_THROW(CheckId("id", -5), StatusError);
+}
+
+TEST(MappingTest, MillisecondsRoundTripIncludingBeforeTheEpoch) {
+  for (int64_t millis : {int64_t{0}, int64_t{1773532800123}, int64_t{-1}, int64_t{-1500}}) {
+    EXPECT_EQ(ToEpochMillis(FromEpochMillis(millis)), millis) << millis;
+  }
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(10);
+  timestamp.set_nanos(999'999'999);
+  EXPECT_EQ(ToEpochMillis(timestamp), 10999);  // sub-millisecond part truncated
+  EXPECT_EQ(FromEpochMillis(-1500).seconds(), -2);
+  EXPECT_EQ(FromEpochMillis(-1500).nanos(), 500'000'000);
+}
+
+}  // namespace
+}  // namespace photoflow::api
