@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test the way CI does (.ci/run calls this and nothing else):
+#   installs missing Debian packages, builds everything, starts a throwaway
+#   PostgreSQL 15 cluster (only when DATABASE_URL is unset), runs CTest, and
+#   removes the cluster again.
+# Settings: PHOTOFLOW_SANITIZE=address,undefined|thread builds with sanitizers
+# (in build-<sanitizer>/); PHOTOFLOW_TEST_PGPORT (default 55433) is the
+# throwaway cluster's port; extra arguments go to ctest (e.g. -R TaskService).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+sanitize=${PHOTOFLOW_SANITIZE:-}
+if [[ -n $sanitize ]]; then
+  default_build_dir=$repo/build-${sanitize//,/-}
+else
+  default_build_dir=$repo/build
+fi
+build_dir=${PHOTOFLOW_BUILD_DIR:-$default_build_dir}
+started=$(date +%s)
+
+"$repo/deploy/local/install-deps.sh"
+cmake -S "$repo" -B "$build_dir" -G Ninja -DPHOTOFLOW_SANITIZE="$sanitize" >/dev/null
+cmake --build "$build_dir"
+
+if [[ -z ${DATABASE_URL:-} ]]; then
+  export PHOTOFLOW_PGDATA=$repo/.local/test-pgdata
+  export PHOTOFLOW_PGPORT=${PHOTOFLOW_TEST_PGPORT:-55433}
+  export PHOTOFLOW_PG_FAST=1
+  "$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true
+  trap '"$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true' EXIT
+  DATABASE_URL=$("$repo/deploy/local/pg.sh" start)
+  export DATABASE_URL
+fi
+
+status=0
+ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@" || status=$?
+echo "test.sh: finished in $(($(date +%s) - started)) s with exit code $status" >&2
+exit "$status"
