@@ -32,6 +32,12 @@ if [[ -z ${DATABASE_URL:-} ]]; then
   export DATABASE_URL
 fi
 
+if [[ -n $sanitize ]]; then
+  export LSAN_OPTIONS=suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+fi
+
 status=0
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@" || status=$?
 echo "test.sh: finished in $(($(date +%s) - started)) s with exit code $status" >&2

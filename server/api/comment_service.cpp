@@ -39,6 +39,7 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
     if (!request->has_comment()) ThrowInvalidArgument("comment", "is required");
     CheckId("comment.task_id", request->comment().task_id());
     CheckText("comment.text", request->comment().text(), Presence::kRequired, kMaxLongTextChars);
+    if (!request->request_id().empty()) ThrowUnsupported("request_id", "create deduplication");
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
@@ -85,19 +86,20 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
   }
   return runner_.Run(context, [=, this](Deadline deadline) {
     const int32_t task_id = request->task_id();
-    database_.Transact(deadline, [&](pqxx::work& txn) {
-      std::vector<store::CommentRow> rows =
+    std::vector<store::CommentRow> rows = database_.Transact(deadline, [&](pqxx::work& txn) {
+      std::vector<store::CommentRow> page =
           store::comments::ListAfter(txn, task_id, after_id, page_size + 1);
       // Only an empty first page needs to tell "no comments" from "no task".
-      if (rows.empty() && after_id == 0 && !store::tasks::Exists(txn, task_id)) {
+      if (page.empty() && after_id == 0 && !store::tasks::Exists(txn, task_id)) {
         ThrowNotFound("task", task_id);
       }
-      if (static_cast<int>(rows.size()) > page_size) {
-        rows.pop_back();
-        response->set_next_page_token(EncodeLastId(scope, rows.back().id));
-      }
-      for (const store::CommentRow& row : rows) ToProto(row, response->add_comments());
+      return page;
     });
+    if (static_cast<int>(rows.size()) > page_size) {  // the extra row: another page exists
+      rows.pop_back();
+      response->set_next_page_token(EncodeLastId(scope, rows.back().id));
+    }
+    for (const store::CommentRow& row : rows) ToProto(row, response->add_comments());
     return grpc::Status::OK;
   });
 }

@@ -12,6 +12,12 @@ void ThrowStaleEtag(std::string_view field) {
                                  std::string(field) + ": the task has changed since it was read"));
 }
 
+void ThrowUnsupported(std::string_view field, std::string_view what) {
+  throw StatusError(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                                 std::string(field) + ": " + std::string(what) +
+                                     " is not supported by this server version"));
+}
+
 void ThrowNotFound(std::string_view what, int64_t id) {
   throw StatusError(grpc::Status(grpc::StatusCode::NOT_FOUND,
                                  std::string(what) + " " + std::to_string(id) + " not found"));

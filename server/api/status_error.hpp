@@ -27,6 +27,10 @@ class StatusError : public std::exception {
 // ABORTED: the etag sent in `field` no longer matches the row.
 [[noreturn]] void ThrowStaleEtag(std::string_view field);
 
+// UNIMPLEMENTED for a request field whose behaviour this version lacks: a
+// client relying on it must know, rather than have it silently ignored.
+[[noreturn]] void ThrowUnsupported(std::string_view field, std::string_view what);
+
 [[noreturn]] void ThrowNotFound(std::string_view what, int64_t id);
 
 }  // namespace photoflow::api

@@ -1,6 +1,6 @@
 #include "api/task_service.hpp"
 
-#include <map>
+#include <unordered_map>
 
 #include "api/mapping.hpp"
 #include "api/task_masks.hpp"
@@ -29,17 +29,39 @@ void CheckWritableFields(const v1::Task& task, const store::TaskColumns& columns
   }
 }
 
-// Fills the comments of `tasks` (read_mask "comments") with one query.
-void AttachComments(pqxx::transaction_base& txn, std::vector<v1::Task*> tasks) {
-  std::vector<int32_t> ids;
-  std::map<int32_t, v1::Task*> by_id;
-  for (v1::Task* task : tasks) {
-    ids.push_back(task->id());
-    by_id[task->id()] = task;
+// Rows read for GetTask/ListTasks. Messages are built from them only after
+// the transaction has committed, because Transact may run its work twice.
+struct TaskRows {
+  std::vector<store::TaskRow> tasks;
+  std::vector<store::CommentRow> comments;  // of all `tasks`, when requested
+};
+
+TaskRows ReadComments(pqxx::transaction_base& txn, std::vector<store::TaskRow> tasks,
+                      bool include_comments) {
+  TaskRows rows{std::move(tasks), {}};
+  if (include_comments && !rows.tasks.empty()) {
+    std::vector<int32_t> ids;
+    ids.reserve(rows.tasks.size());
+    for (const store::TaskRow& task : rows.tasks) ids.push_back(task.id);
+    rows.comments = store::comments::ListForTasks(txn, ids);  // one query for the whole page
   }
-  for (const store::CommentRow& row : store::comments::ListForTasks(txn, ids)) {
-    ToProto(row, by_id.at(row.task_id)->add_comments());
+  return rows;
+}
+
+// Writes each task (with its comments) into the message `next_task()` returns,
+// then trims it to the read mask.
+template <typename NextTask>
+void EmitTasks(const TaskRows& rows, const TaskReadMask& mask, NextTask next_task) {
+  std::unordered_map<int32_t, v1::Task*> by_id;
+  for (const store::TaskRow& row : rows.tasks) {
+    v1::Task* task = next_task();
+    ToProto(row, task);
+    by_id[row.id] = task;
   }
+  for (const store::CommentRow& comment : rows.comments) {
+    ToProto(comment, by_id.at(comment.task_id)->add_comments());
+  }
+  for (const auto& [id, task] : by_id) ApplyTaskReadMask(mask, task);
 }
 
 // Keyset state of ListTasks: which query a token belongs to.
@@ -48,14 +70,10 @@ std::string ListTasksScope(const v1::ListTasksRequest& request) {
 }
 
 void CheckSupportedListQuery(const v1::ListTasksRequest& request) {
-  if (!request.filter().empty()) {
-    throw StatusError(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                   "filter: filtering is not supported by this server version"));
-  }
+  if (!request.filter().empty()) ThrowUnsupported("filter", "filtering");
   const std::string& order = request.order_by();
   if (!order.empty() && order != "id" && order != "id asc") {
-    throw StatusError(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                   "order_by: only \"id\" is supported by this server version"));
+    ThrowUnsupported("order_by", "ordering by anything but \"id\"");
   }
 }
 
@@ -67,6 +85,7 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
     CheckWritableFields(request->task(), ParseTaskUpdateMask({}));
+    if (!request->request_id().empty()) ThrowUnsupported("request_id", "create deduplication");
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
@@ -90,13 +109,12 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [this, request, response, mask](Deadline deadline) {
-    database_.Transact(deadline, [&](pqxx::work& txn) {
-      const std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id());
+    const TaskRows rows = database_.Transact(deadline, [&](pqxx::work& txn) {
+      std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id());
       if (!row) ThrowNotFound("task", request->id());
-      ToProto(*row, response);
-      if (mask.include_comments) AttachComments(txn, {response});
+      return ReadComments(txn, {std::move(*row)}, mask.include_comments);
     });
-    ApplyTaskReadMask(mask, response);
+    EmitTasks(rows, mask, [response] { return response; });
     return grpc::Status::OK;
   });
 }
@@ -117,22 +135,16 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [=, this](Deadline deadline) {
-    database_.Transact(deadline, [&](pqxx::work& txn) {
+    bool more = false;
+    const TaskRows rows = database_.Transact(deadline, [&](pqxx::work& txn) {
       // One row more than the page tells whether another page exists.
-      std::vector<store::TaskRow> rows = store::tasks::ListAfter(txn, after_id, page_size + 1);
-      if (static_cast<int>(rows.size()) > page_size) {
-        rows.pop_back();
-        response->set_next_page_token(EncodeLastId(scope, rows.back().id));
-      }
-      std::vector<v1::Task*> tasks;
-      for (const store::TaskRow& row : rows) {
-        v1::Task* task = response->add_tasks();
-        ToProto(row, task);
-        tasks.push_back(task);
-      }
-      if (mask.include_comments) AttachComments(txn, tasks);
+      std::vector<store::TaskRow> page = store::tasks::ListAfter(txn, after_id, page_size + 1);
+      more = static_cast<int>(page.size()) > page_size;
+      if (more) page.pop_back();
+      return ReadComments(txn, std::move(page), mask.include_comments);
     });
-    for (v1::Task& task : *response->mutable_tasks()) ApplyTaskReadMask(mask, &task);
+    EmitTasks(rows, mask, [response] { return response->add_tasks(); });
+    if (more) response->set_next_page_token(EncodeLastId(scope, rows.tasks.back().id));
     return grpc::Status::OK;
   });
 }

@@ -1,13 +1,13 @@
 #include "app/health_monitor.hpp"
 
-#include <pqxx/transaction>
+#include <pqxx/nontransaction>
 
 namespace photoflow::app {
 
-HealthMonitor::HealthMonitor(db::Database& database, grpc::HealthCheckServiceInterface& health,
+HealthMonitor::HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
                              std::vector<std::string> services,
                              std::chrono::milliseconds interval, log::Logger& logger)
-    : database_(database),
+    : pool_(pool),
       health_(health),
       services_(std::move(services)),
       interval_(interval),
@@ -38,16 +38,20 @@ void HealthMonitor::Run() {
   }
 }
 
-void HealthMonitor::ProbeOnce() {
-  bool serving = false;
-  std::string problem;
+std::optional<std::string> HealthMonitor::Probe() {
   try {
-    database_.Transact(db::Database::Clock::now() + interval_,
-                       [](pqxx::work& txn) { txn.exec("SELECT 1"); });
-    serving = true;
+    if (!connection_ || !connection_->is_open()) connection_ = pool_.OpenUnpooled();
+    pqxx::nontransaction(*connection_).exec("SELECT 1");
+    return std::nullopt;
   } catch (const std::exception& error) {
-    problem = error.what();
+    connection_.reset();  // reconnect on the next probe
+    return error.what();
   }
+}
+
+void HealthMonitor::ProbeOnce() {
+  const std::optional<std::string> problem = Probe();
+  const bool serving = !problem.has_value();
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) return;  // shutting down: NOT_SERVING is already final
@@ -59,7 +63,7 @@ void HealthMonitor::ProbeOnce() {
   if (serving) {
     logger_.Info("health_serving");
   } else {
-    logger_.Warn("health_not_serving", {{"reason", problem}});
+    logger_.Warn("health_not_serving", {{"reason", *problem}});
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -9,18 +10,20 @@
 #include <vector>
 
 #include <grpcpp/health_check_service_interface.h>
+#include <pqxx/connection>
 
-#include "db/database.hpp"
+#include "db/pool.hpp"
 #include "log/logger.hpp"
 
 namespace photoflow::app {
 
 // Keeps grpc.health.v1 truthful: SERVING only while PostgreSQL answers a probe.
-// Probes at start and then every `interval` on its own thread, so a saturated
-// worker pool cannot delay it.
+// Probes at start and then every `interval`, on its own thread and its own
+// connection: a saturated pool is load, not an outage, and must not take the
+// instance out of rotation.
 class HealthMonitor {
  public:
-  HealthMonitor(db::Database& database, grpc::HealthCheckServiceInterface& health,
+  HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
                 std::vector<std::string> services, std::chrono::milliseconds interval,
                 log::Logger& logger);
   ~HealthMonitor();
@@ -35,8 +38,11 @@ class HealthMonitor {
  private:
   void ProbeOnce();
   void Run();
+  // Runs SELECT 1, reconnecting first when needed; returns the failure, if any.
+  std::optional<std::string> Probe();
 
-  db::Database& database_;
+  db::ConnectionPool& pool_;
+  std::unique_ptr<pqxx::connection> connection_;  // used by the probing thread only
   grpc::HealthCheckServiceInterface& health_;
   const std::vector<std::string> services_;
   const std::chrono::milliseconds interval_;

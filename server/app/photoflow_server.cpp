@@ -39,7 +39,7 @@ void PhotoflowServer::Start() {
     throw std::runtime_error("cannot listen on " + config_.listen_address);
   }
   health_monitor_ = std::make_unique<HealthMonitor>(
-      database_, *server_->GetHealthCheckService(),
+      pool_, *server_->GetHealthCheckService(),
       std::vector<std::string>{v1::TaskService::service_full_name(),
                                v1::CommentService::service_full_name()},
       config_.health_check_interval, logger_);

@@ -73,6 +73,11 @@ class ConnectionPool {
 
   Lease Acquire(std::optional<Clock::time_point> deadline = std::nullopt);
 
+  // A connection configured like the pooled ones but outside the pool and its
+  // limit, for work that must not compete with calls (the health probe).
+  // Throws DatabaseUnavailable when PostgreSQL cannot be reached.
+  std::unique_ptr<pqxx::connection> OpenUnpooled() { return Connect(); }
+
   // Closes every idle connection; used after one broke, since a database
   // restart breaks them all.
   void DiscardIdle();

@@ -69,6 +69,24 @@ TEST_F(TaskServiceTest, CreateReturnsTheStoredTaskWithDefaults) {
             "Wedding Photography - Smith Family|1|2026-03-15 00:00:00.250");
 }
 
+TEST_F(TaskServiceTest, DueDatesRoundTripToTheMillisecondAcrossTheWholeRange) {
+  for (const auto& [seconds, nanos] : std::vector<std::pair<int64_t, int32_t>>{
+           {-62135596800, 0},            // 0001-01-01T00:00:00Z
+           {-1, 999'000'000},            // just before the epoch
+           {1773532800, 7'000'000},      // 2026-03-15T00:00:00.007Z
+           {253402300799, 999'000'000},  // 9999-12-31T23:59:59.999Z
+           {1773532800, 123'456'789}}) { // sub-millisecond part is truncated
+    v1::Task task = SampleTask();
+    task.mutable_due_at()->set_seconds(seconds);
+    task.mutable_due_at()->set_nanos(nanos);
+    const v1::Task created = CreateTask(task);
+    v1::Task fetched;
+    ASSERT_TRUE(GetTask(created.id(), &fetched).ok());
+    EXPECT_EQ(fetched.due_at().seconds(), seconds);
+    EXPECT_EQ(fetched.due_at().nanos(), nanos / 1'000'000 * 1'000'000) << seconds;
+  }
+}
+
 TEST_F(TaskServiceTest, CreateIgnoresOutputOnlyFields) {
   v1::Task task = SampleTask();
   task.set_id(999);
@@ -337,6 +355,27 @@ TEST_F(TaskServiceTest, BadPageTokensAreInvalidArgument) {
   v1::ListCommentsResponse comments;
   ExpectInvalidArgument(
       server_.comments().ListComments(Context().get(), comments_request, &comments), "page_token");
+}
+
+TEST_F(TaskServiceTest, UnsupportedRequestFieldsAreRefusedNotIgnored) {
+  v1::CreateTaskRequest create;
+  *create.mutable_task() = SampleTask();
+  create.set_request_id("9a3c0c4e-7f1a-4a51-9a36-5f3f0d1f6a11");
+  v1::Task task;
+  const grpc::Status status = server_.tasks().CreateTask(Context().get(), create, &task);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(status.error_message().rfind("request_id:", 0), 0U) << status.error_message();
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM \"Tasks\""), "0");
+
+  const v1::Task created = CreateTask(SampleTask());
+  v1::CreateCommentRequest comment;
+  comment.mutable_comment()->set_task_id(created.id());
+  comment.mutable_comment()->set_text("hello");
+  comment.set_request_id("9a3c0c4e-7f1a-4a51-9a36-5f3f0d1f6a12");
+  v1::Comment ignored;
+  EXPECT_EQ(server_.comments().CreateComment(Context().get(), comment, &ignored).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM task_comments"), "0");
 }
 
 TEST_F(TaskServiceTest, UnsupportedFilterAndOrderAreRefusedNotIgnored) {
