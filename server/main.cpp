@@ -1,7 +1,7 @@
 // photoflow-server: wiring, signals and graceful shutdown.
+#include <pthread.h>
 #include <csignal>
 #include <iostream>
-#include <pthread.h>
 
 #include "app/photoflow_server.hpp"
 #include "config/config.hpp"

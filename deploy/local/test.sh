@@ -35,7 +35,7 @@ fi
 if [[ -n $sanitize ]]; then
   export LSAN_OPTIONS=suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+  export TSAN_OPTIONS=suppressions=$repo/tests/sanitizers/tsan.supp:halt_on_error=1:second_deadlock_stack=1
 fi
 
 status=0

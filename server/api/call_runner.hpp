@@ -6,10 +6,10 @@
 #include <exception>
 #include <optional>
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <grpcpp/support/server_callback.h>
-#include <grpcpp/server_context.h>
 
 #include "api/status_error.hpp"
 #include "db/errors.hpp"
@@ -32,9 +32,10 @@ class CallRunner {
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    boost::asio::post(workers_, [this, context, reactor, work = std::forward<Work>(work)]() mutable {
-      reactor->Finish(Execute(context, work));
-    });
+    boost::asio::post(workers_,
+                      [this, context, reactor, work = std::forward<Work>(work)]() mutable {
+                        reactor->Finish(Execute(context, work));
+                      });
     return reactor;
   }
 
@@ -66,8 +67,8 @@ class CallRunner {
   static std::optional<Clock::time_point> Deadline(const grpc::CallbackServerContext* context) {
     const auto deadline = context->deadline();
     if (deadline == std::chrono::system_clock::time_point::max()) return std::nullopt;
-    return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                              deadline - std::chrono::system_clock::now());
+    return Clock::now() +
+           std::chrono::duration_cast<Clock::duration>(deadline - std::chrono::system_clock::now());
   }
 
   boost::asio::thread_pool& workers_;

@@ -1,8 +1,8 @@
 #include "api/comment_service.hpp"
 
 #include "api/mapping.hpp"
-#include "api/validation.hpp"
 #include "api/paging.hpp"
+#include "api/validation.hpp"
 #include "store/comment_store.hpp"
 #include "store/task_store.hpp"
 

@@ -13,9 +13,9 @@ void ThrowStaleEtag(std::string_view field) {
 }
 
 void ThrowUnsupported(std::string_view field, std::string_view what) {
-  throw StatusError(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                                 std::string(field) + ": " + std::string(what) +
-                                     " is not supported by this server version"));
+  throw StatusError(grpc::Status(
+      grpc::StatusCode::UNIMPLEMENTED,
+      std::string(field) + ": " + std::string(what) + " is not supported by this server version"));
 }
 
 void ThrowNotFound(std::string_view what, int64_t id) {

@@ -3,9 +3,9 @@
 #include <unordered_map>
 
 #include "api/mapping.hpp"
+#include "api/paging.hpp"
 #include "api/task_masks.hpp"
 #include "api/validation.hpp"
-#include "api/paging.hpp"
 #include "store/comment_store.hpp"
 #include "store/task_store.hpp"
 

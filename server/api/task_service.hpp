@@ -16,8 +16,7 @@ class TaskService final : public v1::TaskService::CallbackService {
                                        const v1::CreateTaskRequest* request,
                                        v1::Task* response) override;
   grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context,
-                                    const v1::GetTaskRequest* request,
-                                    v1::Task* response) override;
+                                    const v1::GetTaskRequest* request, v1::Task* response) override;
   grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context,
                                       const v1::ListTasksRequest* request,
                                       v1::ListTasksResponse* response) override;

@@ -17,8 +17,7 @@ enum class Presence { kRequired, kOptional };
 
 // Valid UTF-8 without NUL (PostgreSQL TEXT cannot hold NUL), at most
 // `max_chars` characters, and non-empty when required.
-void CheckText(std::string_view field, std::string_view value, Presence presence,
-               size_t max_chars);
+void CheckText(std::string_view field, std::string_view value, Presence presence, size_t max_chars);
 
 // A positive resource id.
 void CheckId(std::string_view field, int64_t id);

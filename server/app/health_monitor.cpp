@@ -5,8 +5,8 @@
 namespace photoflow::app {
 
 HealthMonitor::HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
-                             std::vector<std::string> services,
-                             std::chrono::milliseconds interval, log::Logger& logger)
+                             std::vector<std::string> services, std::chrono::milliseconds interval,
+                             log::Logger& logger)
     : pool_(pool),
       health_(health),
       services_(std::move(services)),

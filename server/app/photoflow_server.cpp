@@ -44,11 +44,12 @@ void PhotoflowServer::Start() {
                                v1::CommentService::service_full_name()},
       config_.health_check_interval, logger_);
   health_monitor_->Start();
-  logger_.Info("serving", {{"listen", config_.listen_address},
-                           {"port", port_},
-                           {"database", config_.database.redacted},
-                           {"connection_limit", config_.connection_limit},
-                           {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
+  logger_.Info("serving",
+               {{"listen", config_.listen_address},
+                {"port", port_},
+                {"database", config_.database.redacted},
+                {"connection_limit", config_.connection_limit},
+                {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
 }
 
 void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {

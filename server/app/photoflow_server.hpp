@@ -5,8 +5,8 @@
 #include <chrono>
 #include <memory>
 
-#include <boost/asio/thread_pool.hpp>
 #include <grpcpp/server.h>
+#include <boost/asio/thread_pool.hpp>
 
 #include "api/call_runner.hpp"
 #include "api/comment_service.hpp"

@@ -136,7 +136,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
     config.shutdown_grace = ParseSecondsSetting("PHOTOFLOW_SHUTDOWN_GRACE", it->second, 0);
   }
   if (auto it = raw.find("PHOTOFLOW_HEALTH_INTERVAL"); it != raw.end()) {
-    config.health_check_interval = ParseSecondsSetting("PHOTOFLOW_HEALTH_INTERVAL", it->second, 0.1);
+    config.health_check_interval =
+        ParseSecondsSetting("PHOTOFLOW_HEALTH_INTERVAL", it->second, 0.1);
   }
   if (auto it = raw.find("PHOTOFLOW_LOG_LEVEL"); it != raw.end()) {
     config.log_level = log::ParseLevel(it->second);

@@ -14,8 +14,8 @@ constexpr std::string_view kMask = "****";
 // Parameters that Prisma understands and libpq does not. Those we implement are
 // parsed below; the rest only make sense inside Prisma's own engine.
 constexpr std::array<std::string_view, 9> kPrismaOnlyParameters = {
-    "connection_limit", "pool_timeout", "schema",        "pgbouncer",   "socket_timeout",
-    "statement_cache_size", "sslidentity", "sslpassword", "sslaccept"};
+    "connection_limit",     "pool_timeout", "schema",      "pgbouncer", "socket_timeout",
+    "statement_cache_size", "sslidentity",  "sslpassword", "sslaccept"};
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -60,8 +60,7 @@ size_t SchemeLength(std::string_view url) {
 int ParsePositiveInt(std::string_view name, std::string_view value) {
   int parsed = 0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (error != std::errc() || end != value.data() + value.size() || parsed <= 0 ||
-      parsed > 10000) {
+  if (error != std::errc() || end != value.data() + value.size() || parsed <= 0 || parsed > 10000) {
     throw std::invalid_argument("DATABASE_URL: " + std::string(name) +
                                 " must be a whole number from 1 to 10000, got '" +
                                 std::string(value) + "'");
@@ -84,8 +83,8 @@ std::chrono::milliseconds ParseSeconds(std::string_view name, std::string_view v
 bool ParseBool(std::string_view name, std::string_view value) {
   if (value == "true" || value == "1") return true;
   if (value == "false" || value == "0") return false;
-  throw std::invalid_argument("DATABASE_URL: " + std::string(name) + " must be true or false, got '" +
-                              std::string(value) + "'");
+  throw std::invalid_argument("DATABASE_URL: " + std::string(name) +
+                              " must be true or false, got '" + std::string(value) + "'");
 }
 
 bool IsPrismaOnly(std::string_view key) {
@@ -98,10 +97,9 @@ bool IsPrismaOnly(std::string_view key) {
 // Masks the password between "user:" and "@" in the authority part.
 std::string RedactAuthority(std::string_view url, size_t scheme_length) {
   const size_t authority_end = url.find_first_of("/?#", scheme_length);
-  const std::string_view authority =
-      url.substr(scheme_length, authority_end == std::string_view::npos
-                                    ? std::string_view::npos
-                                    : authority_end - scheme_length);
+  const std::string_view authority = url.substr(
+      scheme_length, authority_end == std::string_view::npos ? std::string_view::npos
+                                                             : authority_end - scheme_length);
   const size_t at = authority.rfind('@');
   if (at == std::string_view::npos) return std::string(url);
   const size_t colon = authority.substr(0, at).find(':');

@@ -55,9 +55,8 @@ ConnectionPool::Lease ConnectionPool::Acquire(std::optional<Clock::time_point> d
       deadline ? std::min(*deadline, pool_deadline) : pool_deadline;
 
   ++waiting_;
-  const bool ready = available_.wait_until(lock, wait_until, [this] {
-    return !idle_.empty() || open_ < options_.max_connections;
-  });
+  const bool ready = available_.wait_until(
+      lock, wait_until, [this] { return !idle_.empty() || open_ < options_.max_connections; });
   --waiting_;
   if (!ready) {
     if (deadline && *deadline <= pool_deadline) {

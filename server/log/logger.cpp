@@ -84,9 +84,11 @@ std::string JsonString(std::string_view text) {
   return out;
 }
 
-Field::Field(std::string_view key, std::string_view value) : key_(key), json_value_(JsonString(value)) {}
+Field::Field(std::string_view key, std::string_view value)
+    : key_(key), json_value_(JsonString(value)) {}
 Field::Field(std::string_view key, const char* value) : Field(key, std::string_view(value)) {}
-Field::Field(std::string_view key, const std::string& value) : Field(key, std::string_view(value)) {}
+Field::Field(std::string_view key, const std::string& value)
+    : Field(key, std::string_view(value)) {}
 Field::Field(std::string_view key, int64_t value) : key_(key), json_value_(std::to_string(value)) {}
 Field::Field(std::string_view key, int value) : Field(key, static_cast<int64_t>(value)) {}
 Field::Field(std::string_view key, double value) : key_(key) {

@@ -39,7 +39,8 @@ std::string Sha256Hex(std::string_view data) {
 std::vector<MigrationFile> LoadMigrationFiles(const std::filesystem::path& dir) {
   std::error_code error;
   if (!std::filesystem::is_directory(dir, error)) {
-    throw MigrationFilesError("migrations folder " + dir.string() + " does not exist or is not a folder");
+    throw MigrationFilesError("migrations folder " + dir.string() +
+                              " does not exist or is not a folder");
   }
   std::vector<MigrationFile> migrations;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -31,13 +31,13 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 class AdvisoryLock {
  public:
   explicit AdvisoryLock(pqxx::connection& connection) : connection_(connection) {
-    pqxx::nontransaction(connection_).exec_params("SELECT pg_advisory_lock($1)",
-                                                  kPrismaAdvisoryLockKey);
+    pqxx::nontransaction(connection_)
+        .exec_params("SELECT pg_advisory_lock($1)", kPrismaAdvisoryLockKey);
   }
   ~AdvisoryLock() {
     try {
-      pqxx::nontransaction(connection_).exec_params("SELECT pg_advisory_unlock($1)",
-                                                    kPrismaAdvisoryLockKey);
+      pqxx::nontransaction(connection_)
+          .exec_params("SELECT pg_advisory_unlock($1)", kPrismaAdvisoryLockKey);
     } catch (const std::exception&) {
       // The lock dies with the session; closing the connection releases it.
     }
@@ -90,8 +90,8 @@ std::vector<AppliedMigration> Migrator::Deploy(
       const std::string name = failed[0][0].as<std::string>();
       throw MigrationError("migration " + name +
                            " failed earlier and blocks deploy; fix the database, then mark it "
-                           "with `photoflow-migrate resolve --rolled-back " + name +
-                           "` or `--applied " + name + "`");
+                           "with `photoflow-migrate resolve --rolled-back " +
+                           name + "` or `--applied " + name + "`");
     }
     for (const pqxx::row& row :
          txn.exec("SELECT migration_name, checksum FROM \"_prisma_migrations\" "
@@ -118,12 +118,11 @@ std::vector<AppliedMigration> Migrator::Deploy(
       txn.commit();
     } catch (const pqxx::sql_error& error) {
       RecordFailure(connection, migration, error.what());
-      throw MigrationError("migration " + migration.name + " failed and was rolled back: " +
-                           error.what());
+      throw MigrationError("migration " + migration.name +
+                           " failed and was rolled back: " + error.what());
     }
-    AppliedMigration result{migration.name,
-                            std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::steady_clock::now() - started)};
+    AppliedMigration result{migration.name, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::steady_clock::now() - started)};
     if (on_applied) on_applied(result);
     done.push_back(std::move(result));
   }

@@ -7,7 +7,7 @@
 namespace photoflow::store::tasks {
 namespace {
 
-#define PF_TASK_COLUMNS                                                                  \
+#define PF_TASK_COLUMNS \
   "id, " PF_EPOCH_MS("created_at") ", " PF_EPOCH_MS("\"dueAt\"") ", task, "              \
   "additional_information, status, is_finished, \"taskColumn\", amount_of_comments, " \
   "xmin::text"
@@ -51,9 +51,9 @@ bool Exists(pqxx::transaction_base& txn, int32_t id) {
 }
 
 std::vector<TaskRow> ListAfter(pqxx::transaction_base& txn, int32_t after_id, int limit) {
-  const pqxx::result result = txn.exec_params(
-      "SELECT " PF_TASK_COLUMNS " FROM \"Tasks\" WHERE id > $1 ORDER BY id LIMIT $2", after_id,
-      limit);
+  const pqxx::result result = txn.exec_params("SELECT " PF_TASK_COLUMNS
+                                              " FROM \"Tasks\" WHERE id > $1 ORDER BY id LIMIT $2",
+                                              after_id, limit);
   std::vector<TaskRow> tasks;
   tasks.reserve(result.size());
   for (const pqxx::row& row : result) tasks.push_back(ReadTask(row));

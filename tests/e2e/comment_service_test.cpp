@@ -74,7 +74,8 @@ TEST_F(CommentServiceTest, CreateRejectsBadInput) {
 
 TEST_F(CommentServiceTest, ListIsOldestFirstAndPages) {
   std::vector<int32_t> ids;
-  for (int i = 0; i < 7; ++i) ids.push_back(CreateComment(task_.id(), "c" + std::to_string(i)).id());
+  for (int i = 0; i < 7; ++i)
+    ids.push_back(CreateComment(task_.id(), "c" + std::to_string(i)).id());
   const v1::Task other = CreateTask(SampleTask("other"));
   CreateComment(other.id(), "not mine");
 
@@ -169,9 +170,8 @@ TEST_F(CommentServiceTest, CounterStaysExactUnderConcurrentCreatesAndDeletes) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(failures.load(), 0);
-  const std::string rows =
-      schema_.QueryValue("SELECT count(*) FROM task_comments WHERE task_id = " +
-                         std::to_string(task_.id()));
+  const std::string rows = schema_.QueryValue(
+      "SELECT count(*) FROM task_comments WHERE task_id = " + std::to_string(task_.id()));
   EXPECT_EQ(rows, std::to_string(kThreads * (kPerThread - 5)));
   EXPECT_EQ(std::to_string(AmountOfComments()), rows);
 }

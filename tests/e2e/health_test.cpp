@@ -53,7 +53,8 @@ TEST(HealthTest, DeadPooledConnectionsAreReplacedWithoutFailingCalls) {
   testing::TestSchema schema;
   // A name of its own, so that only this server's connections are terminated.
   const std::string application = "pf_" + schema.name();
-  testing::TestServer server(testing::TestConfig(schema.url() + "&application_name=" + application));
+  testing::TestServer server(
+      testing::TestConfig(schema.url() + "&application_name=" + application));
   v1::GetTaskRequest request;
   request.set_id(1);
   v1::Task task;
@@ -67,7 +68,8 @@ TEST(HealthTest, DeadPooledConnectionsAreReplacedWithoutFailingCalls) {
   // What a PostgreSQL restart does to every pooled connection (and to the
   // health monitor's own one).
   EXPECT_EQ(schema.QueryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                              "WHERE application_name = '" + application + "'"),
+                              "WHERE application_name = '" +
+                              application + "'"),
             std::to_string(idle + 1));
   grpc::ClientContext context;
   EXPECT_EQ(server.tasks().GetTask(&context, request, &task).error_code(),

@@ -63,9 +63,9 @@ TEST(ServerProcessTest, SigtermFinishesTheInFlightCallThenExitsZero) {
                        {"PHOTOFLOW_SHUTDOWN_GRACE", "60"}});
   const auto serving = server.WaitForLine("\"event\":\"serving\"", kStartupTimeout);
   ASSERT_TRUE(serving) << server.Output();
-  const auto channel = grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving)),
-      grpc::InsecureChannelCredentials());
+  const auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving)),
+                          grpc::InsecureChannelCredentials());
   auto stub = v1::TaskService::NewStub(channel);
 
   // Hold the task's row lock so that an UpdateTask stays in flight.
@@ -90,9 +90,10 @@ TEST(ServerProcessTest, SigtermFinishesTheInFlightCallThenExitsZero) {
   bool blocked = false;
   while (!blocked && std::chrono::steady_clock::now() < give_up) {
     blocked = pqxx::nontransaction(*observer)
-                  .exec_params("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
-                               "AND wait_event_type = 'Lock'",
-                               application)[0][0]
+                  .exec_params(
+                      "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
+                      "AND wait_event_type = 'Lock'",
+                      application)[0][0]
                   .as<int>() == 1;
   }
   ASSERT_TRUE(blocked) << "the UpdateTask never reached the database";

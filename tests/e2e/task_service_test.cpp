@@ -71,11 +71,11 @@ TEST_F(TaskServiceTest, CreateReturnsTheStoredTaskWithDefaults) {
 
 TEST_F(TaskServiceTest, DueDatesRoundTripToTheMillisecondAcrossTheWholeRange) {
   for (const auto& [seconds, nanos] : std::vector<std::pair<int64_t, int32_t>>{
-           {-62135596800, 0},            // 0001-01-01T00:00:00Z
-           {-1, 999'000'000},            // just before the epoch
-           {1773532800, 7'000'000},      // 2026-03-15T00:00:00.007Z
-           {253402300799, 999'000'000},  // 9999-12-31T23:59:59.999Z
-           {1773532800, 123'456'789}}) { // sub-millisecond part is truncated
+           {-62135596800, 0},             // 0001-01-01T00:00:00Z
+           {-1, 999'000'000},             // just before the epoch
+           {1773532800, 7'000'000},       // 2026-03-15T00:00:00.007Z
+           {253402300799, 999'000'000},   // 9999-12-31T23:59:59.999Z
+           {1773532800, 123'456'789}}) {  // sub-millisecond part is truncated
     v1::Task task = SampleTask();
     task.mutable_due_at()->set_seconds(seconds);
     task.mutable_due_at()->set_nanos(nanos);
@@ -290,7 +290,8 @@ TEST_F(TaskServiceTest, DeleteRemovesTheTaskAndItsComments) {
 
 TEST_F(TaskServiceTest, Walking250TasksInPagesOf100ReturnsEachOnce) {
   std::set<int32_t> created;
-  for (int i = 0; i < 250; ++i) created.insert(CreateTask(SampleTask("task " + std::to_string(i))).id());
+  for (int i = 0; i < 250; ++i)
+    created.insert(CreateTask(SampleTask("task " + std::to_string(i))).id());
 
   std::set<int32_t> seen;
   std::vector<int> page_sizes;

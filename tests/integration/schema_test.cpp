@@ -31,27 +31,28 @@ std::vector<std::string> Rows(const TestSchema& schema, const std::string& sql) 
 
 TEST(SchemaTest, ColumnsMatchThePrismaSchema) {
   TestSchema schema;
-  EXPECT_EQ(Rows(schema,
-                 "SELECT table_name, column_name, data_type, coalesce(datetime_precision::text, ''), "
-                 "is_nullable, coalesce(column_default, '') FROM information_schema.columns "
-                 "WHERE table_schema = $1 AND table_name IN ('Tasks', 'task_comments') "
-                 "ORDER BY table_name, ordinal_position"),
-            (std::vector<std::string>{
-                "Tasks | id | integer |  | NO | nextval('\"Tasks_id_seq\"'::regclass)",
-                "Tasks | created_at | timestamp without time zone | 3 | NO | CURRENT_TIMESTAMP",
-                "Tasks | dueAt | timestamp without time zone | 3 | NO | ",
-                "Tasks | task | text |  | NO | ",
-                "Tasks | additional_information | text |  | NO | ",
-                "Tasks | status | text |  | NO | ",
-                "Tasks | is_finished | boolean |  | NO | false",
-                "Tasks | amount_of_comments | integer |  | NO | 0",
-                "Tasks | taskColumn | text |  | NO | '1'::text",
-                "task_comments | id | integer |  | NO | nextval('task_comments_id_seq'::regclass)",
-                "task_comments | created_at | timestamp without time zone | 3 | NO | "
-                "CURRENT_TIMESTAMP",
-                "task_comments | task_id | integer |  | NO | ",
-                "task_comments | comment | text |  | NO | ",
-            }));
+  EXPECT_EQ(
+      Rows(schema,
+           "SELECT table_name, column_name, data_type, coalesce(datetime_precision::text, ''), "
+           "is_nullable, coalesce(column_default, '') FROM information_schema.columns "
+           "WHERE table_schema = $1 AND table_name IN ('Tasks', 'task_comments') "
+           "ORDER BY table_name, ordinal_position"),
+      (std::vector<std::string>{
+          "Tasks | id | integer |  | NO | nextval('\"Tasks_id_seq\"'::regclass)",
+          "Tasks | created_at | timestamp without time zone | 3 | NO | CURRENT_TIMESTAMP",
+          "Tasks | dueAt | timestamp without time zone | 3 | NO | ",
+          "Tasks | task | text |  | NO | ",
+          "Tasks | additional_information | text |  | NO | ",
+          "Tasks | status | text |  | NO | ",
+          "Tasks | is_finished | boolean |  | NO | false",
+          "Tasks | amount_of_comments | integer |  | NO | 0",
+          "Tasks | taskColumn | text |  | NO | '1'::text",
+          "task_comments | id | integer |  | NO | nextval('task_comments_id_seq'::regclass)",
+          "task_comments | created_at | timestamp without time zone | 3 | NO | "
+          "CURRENT_TIMESTAMP",
+          "task_comments | task_id | integer |  | NO | ",
+          "task_comments | comment | text |  | NO | ",
+      }));
 }
 
 TEST(SchemaTest, IndexesAndForeignKeyMatchThePrismaSchema) {

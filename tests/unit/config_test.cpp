@@ -49,9 +49,11 @@ TEST(ConfigTest, FlagsOverrideEnvironment) {
 }
 
 TEST(ConfigTest, PoolSettingsComeFromTheUrl) {
-  const Config config = ParseCommandLine(
-      {}, FakeEnvironment({{"DATABASE_URL", "postgresql://h/db?connection_limit=4&pool_timeout=1"}}))
-                            .config;
+  const Config config =
+      ParseCommandLine(
+          {}, FakeEnvironment(
+                  {{"DATABASE_URL", "postgresql://h/db?connection_limit=4&pool_timeout=1"}}))
+          .config;
   EXPECT_EQ(config.connection_limit, 4);
   EXPECT_EQ(config.pool_timeout, std::chrono::seconds(1));
 }

@@ -43,9 +43,9 @@ TEST(DatabaseUrlTest, PoolTimeoutZeroMeansNoLimit) {
 }
 
 TEST(DatabaseUrlTest, BadValuesNameTheParameter) {
-  for (const char* bad : {"postgresql://h/db?connection_limit=0",
-                          "postgresql://h/db?connection_limit=abc",
-                          "postgresql://h/db?connection_limit=5x"}) {
+  for (const char* bad :
+       {"postgresql://h/db?connection_limit=0", "postgresql://h/db?connection_limit=abc",
+        "postgresql://h/db?connection_limit=5x"}) {
     try {
       ParseDatabaseUrl(bad);
       ADD_FAILURE() << bad << " was accepted";

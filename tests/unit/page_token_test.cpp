@@ -13,9 +13,9 @@ TEST(PageTokenTest, RoundTripsTheLastKey) {
 
 TEST(PageTokenTest, TokenIsUrlSafe) {
   const std::string token = EncodePageToken("scope", {std::string(100, '\xff')});
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 TEST(PageTokenTest, TokenFromAnotherQueryIsRejected) {

@@ -34,11 +34,11 @@ TEST(ValidationTest, TextRulesNameTheField) {
   EXPECT_TRUE(CheckTextStatus(std::string(500, 'a'), Presence::kRequired, 500).ok());
   EXPECT_TRUE(CheckTextStatus(std::string(500 / 2, 'a') + "ü", Presence::kRequired, 251).ok());
 
-  for (const auto& [value, presence] :
-       std::vector<std::pair<std::string, Presence>>{{"", Presence::kRequired},
-                                                     {std::string(501, 'a'), Presence::kRequired},
-                                                     {"bad\xff", Presence::kOptional},
-                                                     {std::string("a\0b", 3), Presence::kOptional}}) {
+  for (const auto& [value, presence] : std::vector<std::pair<std::string, Presence>>{
+           {"", Presence::kRequired},
+           {std::string(501, 'a'), Presence::kRequired},
+           {"bad\xff", Presence::kOptional},
+           {std::string("a\0b", 3), Presence::kOptional}}) {
     const grpc::Status status = CheckTextStatus(value, presence, 500);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_EQ(status.error_message().rfind("task.title:", 0), 0U) << status.error_message();

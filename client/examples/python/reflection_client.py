@@ -45,28 +45,34 @@ def main(address, reflection_descriptor_set):
     if SERVICE not in services:
         sys.exit(f"{SERVICE} not offered; server lists {services}")
 
-    # The file defining the service comes with every file it depends on.
-    answer = next(reflect(iter([Request(file_containing_symbol=SERVICE)]), timeout=10))
-    pending = [descriptor_pb2.FileDescriptorProto.FromString(raw)
-               for raw in answer.file_descriptor_response.file_descriptor_proto]
+    # The file defining the service usually comes with the files it imports;
+    # any that do not are asked for by name.
+    files = {}
+
+    def fetch(request):
+        answer = next(reflect(iter([request]), timeout=10))
+        for raw in answer.file_descriptor_response.file_descriptor_proto:
+            file_proto = descriptor_pb2.FileDescriptorProto.FromString(raw)
+            files.setdefault(file_proto.name, file_proto)
+
     api_pool = descriptor_pool.DescriptorPool()
     added = set()
-    while pending:
-        ready = [f for f in pending if all(dep in added for dep in f.dependency)]
-        if not ready:
-            missing = {dep for f in pending for dep in f.dependency} - added
-            # Well-known types may be omitted by the server: fetch them by name.
-            for name in missing:
-                extra = next(reflect(iter([Request(file_by_filename=name)]), timeout=10))
-                pending.extend(descriptor_pb2.FileDescriptorProto.FromString(raw)
-                               for raw in extra.file_descriptor_response.file_descriptor_proto
-                               if raw not in [f.SerializeToString() for f in pending])
-            continue
-        for file_proto in ready:
-            if file_proto.name not in added:
-                api_pool.Add(file_proto)
-                added.add(file_proto.name)
-            pending.remove(file_proto)
+
+    def add(name):  # dependencies first, as the pool requires
+        if name in added:
+            return
+        if name not in files:
+            fetch(Request(file_by_filename=name))
+        if name not in files:
+            sys.exit(f"the server did not send {name}")
+        for dependency in files[name].dependency:
+            add(dependency)
+        api_pool.Add(files[name])
+        added.add(name)
+
+    fetch(Request(file_containing_symbol=SERVICE))
+    for name in list(files):
+        add(name)
 
     method = api_pool.FindServiceByName(SERVICE).FindMethodByName("CreateTask")
     CreateTaskRequest = message_class(api_pool, method.input_type.full_name)
