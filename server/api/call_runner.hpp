@@ -1,41 +1,48 @@
 #pragma once
 
-#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
-
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <utility>
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "api/status_error.hpp"
 #include "db/errors.hpp"
+#include "db/pool.hpp"
+#include "db/session.hpp"
 #include "log/logger.hpp"
 
 namespace photoflow::api {
 
-// Moves a unary call's blocking work (SQL) off the gRPC callback thread onto
-// the worker pool, and finishes the call's reactor from there.
+// Runs a unary call's database work off the gRPC callback thread: waits
+// (asynchronously) for a pooled connection, runs the work on the worker that
+// got it, and finishes the call's reactor from there.
 class CallRunner {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = db::ConnectionPool::Clock;
 
-  CallRunner(boost::asio::thread_pool& workers, log::Logger& logger)
-      : workers_(workers), logger_(logger) {}
+  CallRunner(db::ConnectionPool& pool, log::Logger& logger) : pool_(pool), logger_(logger) {}
 
-  // `work(std::optional<Clock::time_point> deadline)` returns grpc::Status or
-  // throws: StatusError for API errors, anything else is mapped by
-  // db::StatusFromException.
+  // `work(db::Session&)` returns grpc::Status or throws: StatusError for API
+  // errors; anything else is mapped by db::StatusFromException.
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    boost::asio::post(workers_,
-                      [this, context, reactor, work = std::forward<Work>(work)]() mutable {
-                        reactor->Finish(Execute(context, work));
-                      });
+    const db::ConnectionPool::AcquireLimits limits{Clock::now(), Deadline(context)};
+    pool_.AsyncAcquire(
+        limits,
+        [this, context, reactor, deadline = limits.call_deadline,
+         work = std::forward<Work>(work)](db::ConnectionPool::Lease lease) mutable {
+          // The lease (a by-value parameter) is returned to the pool at the end
+          // of this statement, before the client hears back.
+          const grpc::Status status = Execute(context, std::move(lease), deadline, work);
+          reactor->Finish(status);
+        },
+        [this, reactor](std::exception_ptr error) {
+          reactor->Finish(db::StatusFromException(error, logger_));
+        });
     return reactor;
   }
 
@@ -48,14 +55,14 @@ class CallRunner {
     return reactor;
   }
 
-  log::Logger& logger() { return logger_; }
-
  private:
   template <typename Work>
-  grpc::Status Execute(grpc::CallbackServerContext* context, Work& work) {
-    if (context->IsCancelled()) return {grpc::StatusCode::CANCELLED, "call cancelled by client"};
+  grpc::Status Execute(grpc::CallbackServerContext* context, db::ConnectionPool::Lease lease,
+                       std::optional<Clock::time_point> deadline, Work& work) {
+    if (context->IsCancelled()) return {grpc::StatusCode::CANCELLED, "call cancelled"};
     try {
-      return work(Deadline(context));
+      db::Session session(pool_, lease, deadline);
+      return work(session);
     } catch (const StatusError& error) {
       return error.status();
     } catch (...) {
@@ -63,15 +70,15 @@ class CallRunner {
     }
   }
 
-  // The call's gRPC deadline on the steady clock, if it has one.
+  // The call's gRPC deadline on the steady clock, if it has one (deadlines
+  // beyond a day are treated as none, which also keeps the arithmetic safe).
   static std::optional<Clock::time_point> Deadline(const grpc::CallbackServerContext* context) {
-    const auto deadline = context->deadline();
-    if (deadline == std::chrono::system_clock::time_point::max()) return std::nullopt;
-    return Clock::now() +
-           std::chrono::duration_cast<Clock::duration>(deadline - std::chrono::system_clock::now());
+    const auto remaining = context->deadline() - std::chrono::system_clock::now();
+    if (remaining > std::chrono::hours(24)) return std::nullopt;
+    return Clock::now() + std::chrono::duration_cast<Clock::duration>(remaining);
   }
 
-  boost::asio::thread_pool& workers_;
+  db::ConnectionPool& pool_;
   log::Logger& logger_;
 };
 

@@ -9,8 +9,6 @@
 namespace photoflow::api {
 namespace {
 
-using Deadline = std::optional<CallRunner::Clock::time_point>;
-
 // True when the mask asks to change the text; output-only and immutable
 // paths are ignored, anything else is INVALID_ARGUMENT.
 bool UpdatesText(const google::protobuf::FieldMask& mask) {
@@ -43,9 +41,9 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request, response](Deadline deadline) {
+  return runner_.Run(context, [request, response](db::Session& session) {
     const v1::Comment& comment = request->comment();
-    const std::optional<store::CommentRow> row = database_.Transact(deadline, [&](pqxx::work& txn) {
+    const std::optional<store::CommentRow> row = session.Write([&](pqxx::transaction_base& txn) {
       return store::comments::Insert(txn, comment.task_id(), comment.text());
     });
     if (!row) ThrowNotFound("task", comment.task_id());
@@ -62,9 +60,9 @@ grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request, response](Deadline deadline) {
-    const std::optional<store::CommentRow> row = database_.Transact(
-        deadline, [&](pqxx::work& txn) { return store::comments::Find(txn, request->id()); });
+  return runner_.Run(context, [request, response](db::Session& session) {
+    const std::optional<store::CommentRow> row = session.Read(
+        [&](pqxx::transaction_base& txn) { return store::comments::Find(txn, request->id()); });
     if (!row) ThrowNotFound("comment", request->id());
     ToProto(*row, response);
     return grpc::Status::OK;
@@ -84,9 +82,9 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [=, this](Deadline deadline) {
+  return runner_.Run(context, [=](db::Session& session) {
     const int32_t task_id = request->task_id();
-    std::vector<store::CommentRow> rows = database_.Transact(deadline, [&](pqxx::work& txn) {
+    std::vector<store::CommentRow> rows = session.Read([&](pqxx::transaction_base& txn) {
       std::vector<store::CommentRow> page =
           store::comments::ListAfter(txn, task_id, after_id, page_size + 1);
       // Only an empty first page needs to tell "no comments" from "no task".
@@ -95,8 +93,7 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
       }
       return page;
     });
-    if (static_cast<int>(rows.size()) > page_size) {  // the extra row: another page exists
-      rows.pop_back();
+    if (DropLookaheadRow(rows, page_size)) {
       response->set_next_page_token(EncodeLastId(scope, rows.back().id));
     }
     for (const store::CommentRow& row : rows) ToProto(row, response->add_comments());
@@ -118,9 +115,9 @@ grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerCont
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request, response, updates_text](Deadline deadline) {
+  return runner_.Run(context, [request, response, updates_text](db::Session& session) {
     const v1::Comment& comment = request->comment();
-    const std::optional<store::CommentRow> row = database_.Transact(deadline, [&](pqxx::work& txn) {
+    const std::optional<store::CommentRow> row = session.Write([&](pqxx::transaction_base& txn) {
       return updates_text ? store::comments::UpdateText(txn, comment.id(), comment.text())
                           : store::comments::Find(txn, comment.id());
     });
@@ -138,9 +135,9 @@ grpc::ServerUnaryReactor* CommentService::DeleteComment(grpc::CallbackServerCont
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request](Deadline deadline) {
-    const bool deleted = database_.Transact(
-        deadline, [&](pqxx::work& txn) { return store::comments::Delete(txn, request->id()); });
+  return runner_.Run(context, [request](db::Session& session) {
+    const bool deleted = session.Write(
+        [&](pqxx::transaction_base& txn) { return store::comments::Delete(txn, request->id()); });
     if (!deleted) ThrowNotFound("comment", request->id());
     return grpc::Status::OK;
   });

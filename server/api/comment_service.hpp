@@ -1,7 +1,6 @@
 #pragma once
 
 #include "api/call_runner.hpp"
-#include "db/database.hpp"
 #include "photoflow/v1/comment_service.grpc.pb.h"
 
 namespace photoflow::api {
@@ -10,8 +9,7 @@ namespace photoflow::api {
 // and delete changes the task's amount_of_comments in the same transaction.
 class CommentService final : public v1::CommentService::CallbackService {
  public:
-  CommentService(db::Database& database, CallRunner& runner)
-      : database_(database), runner_(runner) {}
+  explicit CommentService(CallRunner& runner) : runner_(runner) {}
 
   grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* context,
                                           const v1::CreateCommentRequest* request,
@@ -30,7 +28,6 @@ class CommentService final : public v1::CommentService::CallbackService {
                                           google::protobuf::Empty* response) override;
 
  private:
-  db::Database& database_;
   CallRunner& runner_;
 };
 

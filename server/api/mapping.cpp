@@ -44,14 +44,18 @@ void ToProto(const store::CommentRow& row, v1::Comment* comment) {
   comment->set_text(row.text);
 }
 
-store::TaskValues ToTaskValues(const v1::Task& task) {
+store::TaskValues ToTaskValues(const v1::Task& task, const store::TaskColumns& columns) {
   store::TaskValues values;
-  values.due_at_ms = ToEpochMillis(task.due_at());
-  values.title = task.title();
-  values.additional_information = task.additional_information();
-  values.status = task.status();
-  values.is_finished = task.is_finished();
-  values.task_column = task.task_column().empty() ? kDefaultTaskColumn : task.task_column();
+  if (columns.due_at) values.due_at_ms = ToEpochMillis(task.due_at());
+  if (columns.title) values.title = task.title();
+  if (columns.additional_information) {
+    values.additional_information = task.additional_information();
+  }
+  if (columns.status) values.status = task.status();
+  if (columns.is_finished) values.is_finished = task.is_finished();
+  if (columns.task_column) {
+    values.task_column = task.task_column().empty() ? kDefaultTaskColumn : task.task_column();
+  }
   return values;
 }
 

@@ -18,7 +18,8 @@ google::protobuf::Timestamp FromEpochMillis(int64_t millis);
 void ToProto(const store::TaskRow& row, v1::Task* task);
 void ToProto(const store::CommentRow& row, v1::Comment* comment);
 
-// The writable fields of `task`; an empty task_column becomes the default "1".
-store::TaskValues ToTaskValues(const v1::Task& task);
+// The `columns` of `task` (validated); the others keep their defaults. An
+// empty task_column becomes the default column "1".
+store::TaskValues ToTaskValues(const v1::Task& task, const store::TaskColumns& columns);
 
 }  // namespace photoflow::api

@@ -36,20 +36,23 @@ void ApplyTaskReadMask(const TaskReadMask& mask, v1::Task* task) {
   FieldMaskUtil::TrimMessage(mask.paths, task);
 }
 
+store::TaskColumns AllTaskColumns() {
+  return {.due_at = true,
+          .title = true,
+          .additional_information = true,
+          .status = true,
+          .is_finished = true,
+          .task_column = true};
+}
+
 store::TaskColumns ParseTaskUpdateMask(const google::protobuf::FieldMask& mask) {
+  if (mask.paths_size() == 0) return AllTaskColumns();
   store::TaskColumns columns;
-  const bool everything =
-      mask.paths_size() == 0 || (mask.paths_size() == 1 && mask.paths(0) == "*");
-  if (everything) {
-    return {.due_at = true,
-            .title = true,
-            .additional_information = true,
-            .status = true,
-            .is_finished = true,
-            .task_column = true};
-  }
+  bool everything = false;
   for (const std::string& path : mask.paths()) {
-    if (path == "due_at") {
+    if (path == "*") {
+      everything = true;
+    } else if (path == "due_at") {
       columns.due_at = true;
     } else if (path == "title") {
       columns.title = true;
@@ -65,7 +68,7 @@ store::TaskColumns ParseTaskUpdateMask(const google::protobuf::FieldMask& mask) 
       ThrowInvalidArgument("update_mask", "unknown or immutable field '" + path + "'");
     }
   }
-  return columns;
+  return everything ? AllTaskColumns() : columns;
 }
 
 }  // namespace photoflow::api

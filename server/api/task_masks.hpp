@@ -19,6 +19,9 @@ TaskReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask, std::str
 // Clears every field of `task` that `mask` does not name.
 void ApplyTaskReadMask(const TaskReadMask& mask, v1::Task* task);
 
+// Every writable column (what a create writes).
+store::TaskColumns AllTaskColumns();
+
 // The columns an update writes. Empty mask or "*": every writable field.
 // Output-only paths are ignored.
 store::TaskColumns ParseTaskUpdateMask(const google::protobuf::FieldMask& mask);

@@ -12,8 +12,6 @@
 namespace photoflow::api {
 namespace {
 
-using Deadline = std::optional<CallRunner::Clock::time_point>;
-
 void CheckWritableFields(const v1::Task& task, const store::TaskColumns& columns) {
   if (columns.due_at) CheckTimestamp("task.due_at", task.has_due_at(), task.due_at());
   if (columns.title) CheckText("task.title", task.title(), Presence::kRequired, kMaxShortTextChars);
@@ -84,15 +82,15 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
                                                   v1::Task* response) {
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
-    CheckWritableFields(request->task(), ParseTaskUpdateMask({}));
+    CheckWritableFields(request->task(), AllTaskColumns());
     if (!request->request_id().empty()) ThrowUnsupported("request_id", "create deduplication");
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request, response](Deadline deadline) {
-    const store::TaskValues values = ToTaskValues(request->task());
-    const store::TaskRow row = database_.Transact(
-        deadline, [&](pqxx::work& txn) { return store::tasks::Insert(txn, values); });
+  return runner_.Run(context, [request, response](db::Session& session) {
+    const store::TaskValues values = ToTaskValues(request->task(), AllTaskColumns());
+    const store::TaskRow row = session.Write(
+        [&](pqxx::transaction_base& txn) { return store::tasks::Insert(txn, values); });
     ToProto(row, response);
     return grpc::Status::OK;
   });
@@ -108,8 +106,8 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request, response, mask](Deadline deadline) {
-    const TaskRows rows = database_.Transact(deadline, [&](pqxx::work& txn) {
+  return runner_.Run(context, [request, response, mask](db::Session& session) {
+    const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
       std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id());
       if (!row) ThrowNotFound("task", request->id());
       return ReadComments(txn, {std::move(*row)}, mask.include_comments);
@@ -134,13 +132,11 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [=, this](Deadline deadline) {
+  return runner_.Run(context, [=](db::Session& session) {
     bool more = false;
-    const TaskRows rows = database_.Transact(deadline, [&](pqxx::work& txn) {
-      // One row more than the page tells whether another page exists.
+    const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
       std::vector<store::TaskRow> page = store::tasks::ListAfter(txn, after_id, page_size + 1);
-      more = static_cast<int>(page.size()) > page_size;
-      if (more) page.pop_back();
+      more = DropLookaheadRow(page, page_size);
       return ReadComments(txn, std::move(page), mask.include_comments);
     });
     EmitTasks(rows, mask, [response] { return response->add_tasks(); });
@@ -161,10 +157,10 @@ grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* c
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request, response, columns](Deadline deadline) {
+  return runner_.Run(context, [request, response, columns](db::Session& session) {
     const v1::Task& task = request->task();
-    store::TaskValues values = ToTaskValues(task);
-    const store::TaskRow row = database_.Transact(deadline, [&](pqxx::work& txn) {
+    const store::TaskValues values = ToTaskValues(task, columns);
+    const store::TaskRow row = session.Write([&](pqxx::transaction_base& txn) {
       if (!columns.any()) {
         // Only output-only paths were named: nothing to write, but the etag
         // condition and existence still hold the caller to the contract.
@@ -196,8 +192,8 @@ grpc::ServerUnaryReactor* TaskService::DeleteTask(grpc::CallbackServerContext* c
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [this, request](Deadline deadline) {
-    const store::WriteOutcome outcome = database_.Transact(deadline, [&](pqxx::work& txn) {
+  return runner_.Run(context, [request](db::Session& session) {
+    const store::WriteOutcome outcome = session.Write([&](pqxx::transaction_base& txn) {
       return store::tasks::Delete(txn, request->id(), request->etag());
     });
     if (outcome == store::WriteOutcome::kNotFound) ThrowNotFound("task", request->id());

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "api/call_runner.hpp"
-#include "db/database.hpp"
 #include "photoflow/v1/task_service.grpc.pb.h"
 
 namespace photoflow::api {
@@ -10,7 +9,7 @@ namespace photoflow::api {
 // thread, runs SQL on the worker pool.
 class TaskService final : public v1::TaskService::CallbackService {
  public:
-  TaskService(db::Database& database, CallRunner& runner) : database_(database), runner_(runner) {}
+  explicit TaskService(CallRunner& runner) : runner_(runner) {}
 
   grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
                                        const v1::CreateTaskRequest* request,
@@ -28,7 +27,6 @@ class TaskService final : public v1::TaskService::CallbackService {
                                        google::protobuf::Empty* response) override;
 
  private:
-  db::Database& database_;
   CallRunner& runner_;
 };
 

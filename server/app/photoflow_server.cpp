@@ -1,6 +1,9 @@
 #include "app/photoflow_server.hpp"
 
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -12,18 +15,18 @@ namespace photoflow::app {
 PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logger)
     : config_(config),
       logger_(logger),
+      // One worker per connection: work runs only once it holds a connection,
+      // and waiting for one blocks no thread.
+      workers_(static_cast<size_t>(config.connection_limit)),
       pool_(db::PoolOptions{.libpq_url = config.database.libpq_url,
                             .schema = config.database.schema,
                             .max_connections = config.connection_limit,
-                            .acquire_timeout = config.pool_timeout},
-            logger),
-      database_(pool_),
-      // One worker per connection: a worker holds its connection for the whole
-      // unit of work, so more workers would only queue on the pool.
-      workers_(static_cast<size_t>(config.connection_limit)),
-      runner_(workers_, logger),
-      task_service_(database_, runner_),
-      comment_service_(database_, runner_) {}
+                            .acquire_timeout = config.pool_timeout,
+                            .max_waiters = config.pool_max_waiters},
+            workers_.get_executor(), logger),
+      runner_(pool_, logger),
+      task_service_(runner_),
+      comment_service_(runner_) {}
 
 PhotoflowServer::~PhotoflowServer() { Shutdown(std::chrono::milliseconds(0)); }
 
@@ -34,10 +37,11 @@ void PhotoflowServer::Start() {
   builder.AddListeningPort(config_.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&task_service_);
   builder.RegisterService(&comment_service_);
-  server_ = builder.BuildAndStart();
-  if (!server_ || port_ == 0) {
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port_ == 0) {
     throw std::runtime_error("cannot listen on " + config_.listen_address);
   }
+  server_ = std::move(server);
   health_monitor_ = std::make_unique<HealthMonitor>(
       pool_, *server_->GetHealthCheckService(),
       std::vector<std::string>{v1::TaskService::service_full_name(),
@@ -59,8 +63,29 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
     logger_.Info("shutting_down", {{"grace_ms", static_cast<int64_t>(grace.count())}});
     health_monitor_->Stop();
     server_->GetHealthCheckService()->Shutdown();
-    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    // gRPC cancels the calls still running at the deadline but then waits for
+    // their reactors; a statement stuck on a lock would wait forever. So, once
+    // the grace period is over, the pool fails its waiters and cancels every
+    // running statement.
+    const auto deadline = std::chrono::system_clock::now() + grace;
+    std::mutex mutex;
+    std::condition_variable drained_signal;
+    bool drained = false;
+    std::thread enforcer([&] {
+      std::unique_lock lock(mutex);
+      if (!drained_signal.wait_until(lock, deadline, [&] { return drained; })) {
+        logger_.Warn("shutdown_grace_expired", {{"pool_in_use", pool_.stats().in_use}});
+        pool_.CancelAll();
+      }
+    });
+    server_->Shutdown(deadline);
     server_->Wait();
+    {
+      const std::lock_guard lock(mutex);
+      drained = true;
+    }
+    drained_signal.notify_all();
+    enforcer.join();
   }
   workers_.join();
   if (server_) logger_.Info("stopped");

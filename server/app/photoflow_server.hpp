@@ -13,7 +13,6 @@
 #include "api/task_service.hpp"
 #include "app/health_monitor.hpp"
 #include "config/config.hpp"
-#include "db/database.hpp"
 #include "db/pool.hpp"
 #include "log/logger.hpp"
 
@@ -35,7 +34,8 @@ class PhotoflowServer {
   int port() const { return port_; }
 
   // Health goes NOT_SERVING, new calls are refused, in-flight calls get up to
-  // `grace` to finish (then they are cancelled), workers stop. Idempotent.
+  // `grace` to finish; after that waiting calls fail and running statements
+  // are cancelled, so shutdown is bounded. Idempotent.
   void Shutdown(std::chrono::milliseconds grace);
 
   db::ConnectionPool& pool() { return pool_; }
@@ -43,9 +43,8 @@ class PhotoflowServer {
  private:
   const config::Config config_;
   log::Logger& logger_;
+  boost::asio::thread_pool workers_;  // before pool_: the pool's timers run on it
   db::ConnectionPool pool_;
-  db::Database database_;
-  boost::asio::thread_pool workers_;
   api::CallRunner runner_;
   api::TaskService task_service_;
   api::CommentService comment_service_;

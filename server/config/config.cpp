@@ -1,12 +1,12 @@
 #include "config/config.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "config/values.hpp"
 
 namespace photoflow::config {
 namespace {
@@ -27,6 +27,9 @@ constexpr Setting kSettings[] = {
     {"PHOTOFLOW_LISTEN", "--listen", "HOST:PORT", "0.0.0.0:50051", "gRPC listen address."},
     {"PHOTOFLOW_METRICS_LISTEN", "--metrics-listen", "HOST:PORT", "0.0.0.0:9464",
      "Prometheus /metrics listen address (reserved: metrics are not served yet)."},
+    {"PHOTOFLOW_POOL_MAX_WAITERS", "--pool-max-waiters", "N", "4 x connection_limit",
+     "Calls that may wait for a database connection at once; more fail at once with "
+     "RESOURCE_EXHAUSTED."},
     {"PHOTOFLOW_SHUTDOWN_GRACE", "--shutdown-grace", "SECONDS", "10",
      "On SIGTERM/SIGINT, how long in-flight calls may take to finish."},
     {"PHOTOFLOW_HEALTH_INTERVAL", "--health-interval", "SECONDS", "5",
@@ -37,24 +40,6 @@ constexpr Setting kSettings[] = {
     {"PHOTOFLOW_MIGRATIONS_DIR", "--migrations", "DIR", "the source tree's migrations/",
      "Folder of <timestamp>_<name>/migration.sql migrations."},
 };
-
-std::chrono::milliseconds ParseSecondsSetting(std::string_view name, const std::string& value,
-                                              double min_seconds) {
-  double seconds = -1;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (error != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) ||
-      seconds < min_seconds || seconds > 86400) {
-    throw std::invalid_argument(std::string(name) + " must be a number of seconds, got '" + value +
-                                "'");
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
-}
-
-bool ParseBoolSetting(std::string_view name, const std::string& value) {
-  if (value.empty() || value == "1" || value == "true" || value == "yes") return true;
-  if (value == "0" || value == "false" || value == "no") return false;
-  throw std::invalid_argument(std::string(name) + " must be true or false, got '" + value + "'");
-}
 
 void CheckListenAddress(std::string_view name, const std::string& value) {
   const size_t colon = value.rfind(':');
@@ -123,6 +108,11 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
   config.database = ParseDatabaseUrl(database_url->second);
   config.connection_limit = config.database.connection_limit.value_or(DefaultConnectionLimit());
   config.pool_timeout = config.database.pool_timeout.value_or(std::chrono::seconds(10));
+  config.pool_max_waiters = 4 * config.connection_limit;
+  if (auto it = raw.find("PHOTOFLOW_POOL_MAX_WAITERS"); it != raw.end()) {
+    config.pool_max_waiters =
+        ParseWholeNumber("PHOTOFLOW_POOL_MAX_WAITERS", it->second, 0, 1000000);
+  }
 
   if (auto it = raw.find("PHOTOFLOW_LISTEN"); it != raw.end()) {
     CheckListenAddress("PHOTOFLOW_LISTEN", it->second);
@@ -133,17 +123,16 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
     config.metrics_listen_address = it->second;
   }
   if (auto it = raw.find("PHOTOFLOW_SHUTDOWN_GRACE"); it != raw.end()) {
-    config.shutdown_grace = ParseSecondsSetting("PHOTOFLOW_SHUTDOWN_GRACE", it->second, 0);
+    config.shutdown_grace = ParseSeconds("PHOTOFLOW_SHUTDOWN_GRACE", it->second, 0, 3600);
   }
   if (auto it = raw.find("PHOTOFLOW_HEALTH_INTERVAL"); it != raw.end()) {
-    config.health_check_interval =
-        ParseSecondsSetting("PHOTOFLOW_HEALTH_INTERVAL", it->second, 0.1);
+    config.health_check_interval = ParseSeconds("PHOTOFLOW_HEALTH_INTERVAL", it->second, 0.1, 3600);
   }
   if (auto it = raw.find("PHOTOFLOW_LOG_LEVEL"); it != raw.end()) {
     config.log_level = log::ParseLevel(it->second);
   }
   if (auto it = raw.find("PHOTOFLOW_MIGRATE"); it != raw.end()) {
-    config.migrate_on_start = ParseBoolSetting("PHOTOFLOW_MIGRATE", it->second);
+    config.migrate_on_start = ParseBool("PHOTOFLOW_MIGRATE", it->second);
   }
   const auto migrations = raw.find("PHOTOFLOW_MIGRATIONS_DIR");
   config.migrations_dir = migrations != raw.end() && !migrations->second.empty()

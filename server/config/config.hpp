@@ -21,6 +21,9 @@ struct Config {
   int connection_limit = 0;
   // Longest wait for a free connection: ?pool_timeout= or 10 s; zero = no limit.
   std::chrono::milliseconds pool_timeout{0};
+  // Calls allowed to wait for a connection at once; more fail at once with
+  // RESOURCE_EXHAUSTED. Default 4 x connection_limit.
+  int pool_max_waiters = 0;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   std::chrono::milliseconds health_check_interval{std::chrono::seconds(5)};
   log::Level log_level = log::Level::kInfo;

@@ -1,10 +1,10 @@
 #include "config/database_url.hpp"
 
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <stdexcept>
 #include <vector>
+
+#include "config/values.hpp"
 
 namespace photoflow::config {
 namespace {
@@ -57,36 +57,6 @@ size_t SchemeLength(std::string_view url) {
   return 0;
 }
 
-int ParsePositiveInt(std::string_view name, std::string_view value) {
-  int parsed = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (error != std::errc() || end != value.data() + value.size() || parsed <= 0 || parsed > 10000) {
-    throw std::invalid_argument("DATABASE_URL: " + std::string(name) +
-                                " must be a whole number from 1 to 10000, got '" +
-                                std::string(value) + "'");
-  }
-  return parsed;
-}
-
-std::chrono::milliseconds ParseSeconds(std::string_view name, std::string_view value) {
-  double seconds = -1;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (error != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) ||
-      seconds < 0 || seconds > 86400) {
-    throw std::invalid_argument("DATABASE_URL: " + std::string(name) +
-                                " must be a number of seconds from 0 to 86400, got '" +
-                                std::string(value) + "'");
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000)));
-}
-
-bool ParseBool(std::string_view name, std::string_view value) {
-  if (value == "true" || value == "1") return true;
-  if (value == "false" || value == "0") return false;
-  throw std::invalid_argument("DATABASE_URL: " + std::string(name) +
-                              " must be true or false, got '" + std::string(value) + "'");
-}
-
 bool IsPrismaOnly(std::string_view key) {
   for (std::string_view known : kPrismaOnlyParameters) {
     if (key == known) return true;
@@ -127,8 +97,10 @@ std::string RedactDatabaseUrl(std::string_view url) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     if (!first) out.push_back('&');
     first = false;
-    if (StartsWith(pair, "password=")) {
-      out += "password=";
+    const size_t equals = pair.find('=');
+    if (equals != std::string_view::npos &&
+        pair.substr(0, equals).find("password") != std::string_view::npos) {
+      out += pair.substr(0, equals + 1);
       out += kMask;
     } else {
       out += pair;
@@ -170,14 +142,16 @@ DatabaseUrl ParseDatabaseUrl(std::string_view url) {
       continue;
     }
     if (key == "connection_limit") {
-      parsed.connection_limit = ParsePositiveInt(key, value);
+      parsed.connection_limit = ParseWholeNumber("DATABASE_URL: " + key, value, 1, 10000);
     } else if (key == "pool_timeout") {
-      parsed.pool_timeout = ParseSeconds(key, value);
+      parsed.pool_timeout = ParseSeconds("DATABASE_URL: " + key, value, 0, 86400);
     } else if (key == "schema") {
       if (value.empty()) throw std::invalid_argument("DATABASE_URL: schema must not be empty");
       parsed.schema = value;
     } else if (key == "pgbouncer") {
-      parsed.pgbouncer = ParseBool(key, value);
+      if (value.empty())
+        throw std::invalid_argument("DATABASE_URL: pgbouncer must be true or false");
+      parsed.pgbouncer = ParseBool("DATABASE_URL: " + key, value);
     }
   }
   for (size_t i = 0; i < kept.size(); ++i) {

@@ -1,5 +1,9 @@
 #include "db/pool.hpp"
 
+#include <algorithm>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 
@@ -8,9 +12,9 @@
 namespace photoflow::db {
 namespace {
 
-// Adds libpq defaults the URL does not set: a bounded connect time (a
-// black-holed host must not hang a worker for minutes) and a name that shows
-// up in pg_stat_activity.
+// libpq defaults for what the URL leaves unset: a bounded connect time (a
+// black-holed host must not hold a slot for minutes), TCP keepalives so a
+// half-open connection is noticed, and a name that shows in pg_stat_activity.
 std::string BuildConninfo(const std::string& url) {
   std::string conninfo = url;
   auto add_default = [&conninfo](const std::string& key, const std::string& value) {
@@ -19,11 +23,26 @@ std::string BuildConninfo(const std::string& url) {
     conninfo += key + "=" + value;
   };
   add_default("connect_timeout", "5");
+  add_default("keepalives", "1");
+  add_default("keepalives_idle", "30");
+  add_default("keepalives_interval", "10");
+  add_default("keepalives_count", "3");
   add_default("fallback_application_name", "photoflow");
   return conninfo;
 }
 
 }  // namespace
+
+struct ConnectionPool::Waiter {
+  Waiter(const boost::asio::any_io_executor& executor, ReadyHandler ready_handler,
+         FailedHandler failed_handler)
+      : timer(executor), ready(std::move(ready_handler)), failed(std::move(failed_handler)) {}
+
+  boost::asio::steady_timer timer;
+  ReadyHandler ready;
+  FailedHandler failed;
+  bool done = false;  // served, timed out or cancelled; guarded by the pool's mutex
+};
 
 ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection,
                              bool reused)
@@ -41,46 +60,117 @@ ConnectionPool::Lease::~Lease() {
   if (pool_ != nullptr && connection_ != nullptr) pool_->Release(std::move(connection_), discard_);
 }
 
-ConnectionPool::ConnectionPool(PoolOptions options, log::Logger& logger)
-    : options_(std::move(options)), conninfo_(BuildConninfo(options_.libpq_url)), logger_(logger) {}
+void ConnectionPool::Lease::Reconnect() {
+  std::unique_ptr<pqxx::connection> fresh = pool_->Connect();
+  {
+    const std::lock_guard lock(pool_->mutex_);
+    pool_->leased_.erase(connection_.get());
+    pool_->leased_.insert(fresh.get());
+  }
+  connection_.swap(fresh);  // the broken one is closed as `fresh` goes out of scope
+  reused_ = false;
+  discard_ = false;
+}
+
+ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,
+                               log::Logger& logger)
+    : options_(std::move(options)),
+      conninfo_(BuildConninfo(options_.libpq_url)),
+      workers_(std::move(workers)),
+      logger_(logger) {}
 
 ConnectionPool::~ConnectionPool() = default;
 
-ConnectionPool::Lease ConnectionPool::Acquire(std::optional<Clock::time_point> deadline) {
-  std::unique_lock lock(mutex_);
-  const bool pool_limited = options_.acquire_timeout.count() > 0;
-  const Clock::time_point pool_deadline =
-      pool_limited ? Clock::now() + options_.acquire_timeout : Clock::time_point::max();
-  const Clock::time_point wait_until =
-      deadline ? std::min(*deadline, pool_deadline) : pool_deadline;
-
-  ++waiting_;
-  const bool ready = available_.wait_until(
-      lock, wait_until, [this] { return !idle_.empty() || open_ < options_.max_connections; });
-  --waiting_;
-  if (!ready) {
-    if (deadline && *deadline <= pool_deadline) {
-      throw DeadlineExceeded("deadline exceeded while waiting for a database connection");
+void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler ready,
+                                  FailedHandler failed) {
+  std::unique_ptr<pqxx::connection> connection;
+  {
+    const std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      connection = std::move(idle_.back());
+      idle_.pop_back();
+      leased_.insert(connection.get());
+    } else if (open_ < options_.max_connections) {
+      ++open_;  // reserve the slot; the connection is opened on a worker
+    } else {
+      if (static_cast<int>(waiters_.size()) >= options_.max_waiters) {
+        boost::asio::post(workers_, [failed = std::move(failed), waiting = waiters_.size()] {
+          failed(std::make_exception_ptr(
+              PoolTimeout("too many calls waiting for a database connection (" +
+                          std::to_string(waiting) + ")")));
+        });
+        return;
+      }
+      auto waiter = std::make_shared<Waiter>(workers_, std::move(ready), std::move(failed));
+      waiters_.push_back(waiter);
+      const bool pool_limited = options_.acquire_timeout.count() > 0;
+      const Clock::time_point pool_deadline =
+          pool_limited ? limits.wait_started + options_.acquire_timeout : Clock::time_point::max();
+      const bool call_first = limits.call_deadline && *limits.call_deadline < pool_deadline;
+      if (pool_limited || call_first) {
+        waiter->timer.expires_at(call_first ? *limits.call_deadline : pool_deadline);
+        waiter->timer.async_wait(
+            [this, waiter, call_first](const boost::system::error_code& error) {
+              if (error) return;  // cancelled: the waiter got a connection
+              {
+                const std::lock_guard timeout_lock(mutex_);
+                if (waiter->done) return;
+                waiter->done = true;
+                std::erase(waiters_, waiter);
+              }
+              if (call_first) {
+                waiter->failed(std::make_exception_ptr(
+                    DeadlineExceeded("deadline exceeded while waiting for a database connection")));
+              } else {
+                waiter->failed(std::make_exception_ptr(
+                    PoolTimeout("no database connection became free within pool_timeout (" +
+                                std::to_string(options_.acquire_timeout.count()) + " ms, pool of " +
+                                std::to_string(options_.max_connections) + ")")));
+              }
+            });
+      }
+      return;
     }
-    throw PoolTimeout("no database connection became free within pool_timeout (" +
-                      std::to_string(options_.acquire_timeout.count()) + " ms, pool of " +
-                      std::to_string(options_.max_connections) + ")");
   }
-  if (!idle_.empty()) {
-    std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(this, std::move(connection), /*reused=*/true);
+  Grant(std::make_shared<Waiter>(workers_, std::move(ready), std::move(failed)),
+        std::move(connection));
+}
+
+void ConnectionPool::Grant(const std::shared_ptr<Waiter>& waiter,
+                           std::unique_ptr<pqxx::connection> connection) {
+  boost::asio::post(workers_, [this, waiter, connection = std::move(connection)]() mutable {
+    const bool reused = connection != nullptr;
+    if (!reused) {
+      try {
+        connection = Connect();
+      } catch (...) {
+        std::shared_ptr<Waiter> next;
+        {
+          const std::lock_guard lock(mutex_);
+          next = PopWaiter();  // the slot passes on: the next waiter tries to connect
+          if (!next) --open_;
+        }
+        if (next) Grant(next, nullptr);
+        waiter->failed(std::current_exception());
+        return;
+      }
+      const std::lock_guard lock(mutex_);
+      leased_.insert(connection.get());
+    }
+    waiter->ready(Lease(this, std::move(connection), reused));
+  });
+}
+
+std::shared_ptr<ConnectionPool::Waiter> ConnectionPool::PopWaiter() {
+  while (!waiters_.empty()) {
+    std::shared_ptr<Waiter> waiter = std::move(waiters_.front());
+    waiters_.pop_front();
+    if (waiter->done) continue;
+    waiter->done = true;
+    waiter->timer.cancel();
+    return waiter;
   }
-  ++open_;  // reserve the slot before connecting without the lock held
-  lock.unlock();
-  try {
-    return Lease(this, Connect(), /*reused=*/false);
-  } catch (...) {
-    lock.lock();
-    --open_;
-    available_.notify_one();
-    throw;
-  }
+  return nullptr;
 }
 
 std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
@@ -90,11 +180,25 @@ std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
   } catch (const pqxx::broken_connection& e) {
     throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
   }
-  if (!options_.schema.empty()) {
-    pqxx::nontransaction setup(*connection);
-    setup.exec_params("SELECT pg_catalog.set_config('search_path', $1, false)",
-                      connection->quote_name(options_.schema));
+  // libpqxx 6 would silently reconnect a broken connection and lose the
+  // session settings below; we replace broken connections ourselves instead.
+  // (Deprecated because libpqxx 7 dropped reactivation altogether.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  connection->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+  // Timestamps are UTC in this database (the Prisma app writes UTC), so the
+  // column defaults (CURRENT_TIMESTAMP) must be evaluated in UTC too.
+  pqxx::nontransaction setup(*connection);
+  if (options_.schema.empty()) {
+    setup.exec("SELECT pg_catalog.set_config('TimeZone', 'UTC', false)");
+  } else {
+    setup.exec_params(
+        "SELECT pg_catalog.set_config('TimeZone', 'UTC', false), "
+        "pg_catalog.set_config('search_path', $1, false)",
+        connection->quote_name(options_.schema));
   }
+  setup.commit();
   logger_.Debug("db_connection_opened", {{"backend_pid", connection->backendpid()}});
   return connection;
 }
@@ -102,17 +206,48 @@ std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
 void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool discard) {
   const bool keep = !discard && connection->is_open();
   std::unique_ptr<pqxx::connection> closing;
+  std::shared_ptr<Waiter> next;
   {
     const std::lock_guard lock(mutex_);
-    if (keep) {
-      idle_.push_back(std::move(connection));
-    } else {
-      --open_;
+    leased_.erase(connection.get());
+    if (!keep) {
       closing = std::move(connection);
+      --open_;
+    }
+    next = PopWaiter();
+    if (next) {
+      if (keep) {
+        leased_.insert(connection.get());
+      } else {
+        ++open_;  // the freed slot goes to the waiter, who opens a new connection
+      }
+    } else if (keep) {
+      idle_.push_back(std::move(connection));
     }
   }
-  available_.notify_one();
+  if (next) Grant(next, keep ? std::move(connection) : nullptr);
   // `closing` is destroyed here, outside the lock: closing a socket can block.
+}
+
+void ConnectionPool::CancelAll() {
+  std::vector<std::shared_ptr<Waiter>> cancelled;
+  {
+    const std::lock_guard lock(mutex_);
+    while (std::shared_ptr<Waiter> waiter = PopWaiter()) cancelled.push_back(std::move(waiter));
+    // Under the lock, so that no leased connection is closed meanwhile.
+    for (pqxx::connection* connection : leased_) {
+      try {
+        connection->cancel_query();
+      } catch (const std::exception& error) {
+        logger_.Warn("db_cancel_failed", {{"message", error.what()}});
+      }
+    }
+  }
+  for (const std::shared_ptr<Waiter>& waiter : cancelled) {
+    boost::asio::post(workers_, [waiter] {
+      waiter->failed(std::make_exception_ptr(DatabaseUnavailable("the server is shutting down")));
+    });
+  }
 }
 
 void ConnectionPool::DiscardIdle() {
@@ -122,7 +257,6 @@ void ConnectionPool::DiscardIdle() {
     closing.swap(idle_);
     open_ -= static_cast<int>(closing.size());
   }
-  available_.notify_all();
 }
 
 ConnectionPool::Stats ConnectionPool::stats() const {
@@ -132,7 +266,7 @@ ConnectionPool::Stats ConnectionPool::stats() const {
   stats.open = open_;
   stats.idle = static_cast<int>(idle_.size());
   stats.in_use = open_ - stats.idle;
-  stats.waiting = waiting_;
+  stats.waiting = static_cast<int>(waiters_.size());
   return stats;
 }
 

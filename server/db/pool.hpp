@@ -1,13 +1,19 @@
 #pragma once
 
+#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
+
 #include <chrono>
-#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <pqxx/connection>
 
 #include "log/logger.hpp"
@@ -20,15 +26,17 @@ struct PoolOptions {
   // When set, every connection's search_path is this schema alone.
   std::string schema;
   int max_connections = 1;
-  // Longest wait for a free connection; zero means no limit but the caller's deadline.
+  // Longest wait for a free connection, counted from the call's arrival; zero
+  // means no limit but the call's deadline.
   std::chrono::milliseconds acquire_timeout{0};
+  // Calls allowed to wait for a connection at once; more fail at once.
+  int max_waiters = 4;
 };
 
 // A bounded set of libpqxx connections, opened lazily up to max_connections
-// and reused. Acquire() blocks the calling (worker) thread until a connection
-// is free, the pool timeout passes (PoolTimeout) or the caller's deadline
-// passes (DeadlineExceeded). A connection that cannot be opened raises
-// DatabaseUnavailable and does not count against the limit.
+// and reused. Calls wait for a connection asynchronously (a queue plus an Asio
+// timer), so no thread blocks while waiting; the work that gets a connection
+// runs on the worker executor.
 class ConnectionPool {
  public:
   using Clock = std::chrono::steady_clock;
@@ -47,6 +55,9 @@ class ConnectionPool {
     bool reused() const { return reused_; }
     // Closes the connection instead of returning it (it broke, or is suspect).
     void Discard() { discard_ = true; }
+    // Replaces a broken connection with a new one in the same pool slot.
+    // Throws DatabaseUnavailable when PostgreSQL cannot be reached.
+    void Reconnect();
 
    private:
     friend class ConnectionPool;
@@ -58,6 +69,12 @@ class ConnectionPool {
     bool discard_ = false;
   };
 
+  struct AcquireLimits {
+    // When the caller started waiting (a call's arrival): pool_timeout counts from here.
+    Clock::time_point wait_started = Clock::now();
+    std::optional<Clock::time_point> call_deadline;
+  };
+
   struct Stats {
     int max = 0;
     int open = 0;
@@ -66,12 +83,23 @@ class ConnectionPool {
     int waiting = 0;
   };
 
-  ConnectionPool(PoolOptions options, log::Logger& logger);
+  using ReadyHandler = std::function<void(Lease)>;
+  using FailedHandler = std::function<void(std::exception_ptr)>;
+
+  ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers, log::Logger& logger);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  Lease Acquire(std::optional<Clock::time_point> deadline = std::nullopt);
+  // Calls `ready` with a connection as soon as one is free, or `failed` with
+  // PoolTimeout (pool_timeout passed, or too many waiters), DeadlineExceeded
+  // (the call's deadline passed) or DatabaseUnavailable (cannot connect).
+  // Both run on the worker executor; this never blocks.
+  void AsyncAcquire(const AcquireLimits& limits, ReadyHandler ready, FailedHandler failed);
+
+  // For shutdown once the grace period is over: fails every waiting call and
+  // cancels the statement running on every leased connection (PQcancel).
+  void CancelAll();
 
   // A connection configured like the pooled ones but outside the pool and its
   // limit, for work that must not compete with calls (the health probe).
@@ -85,18 +113,25 @@ class ConnectionPool {
   Stats stats() const;
 
  private:
+  struct Waiter;
+
   void Release(std::unique_ptr<pqxx::connection> connection, bool discard);
+  // Hands a free connection, or a free slot to open one in, to `waiter`.
+  void Grant(const std::shared_ptr<Waiter>& waiter, std::unique_ptr<pqxx::connection> connection);
   std::unique_ptr<pqxx::connection> Connect();
+  // The first waiter not yet served or timed out; requires mutex_.
+  std::shared_ptr<Waiter> PopWaiter();
 
   const PoolOptions options_;
   const std::string conninfo_;
+  boost::asio::any_io_executor workers_;
   log::Logger& logger_;
 
   mutable std::mutex mutex_;
-  std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  std::unordered_set<pqxx::connection*> leased_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
   int open_ = 0;
-  int waiting_ = 0;
 };
 
 }  // namespace photoflow::db

@@ -76,8 +76,8 @@ std::vector<AppliedMigration> Migrator::Deploy(
     const std::vector<MigrationFile>& migrations,
     const std::function<void(const AppliedMigration&)>& on_applied) {
   pqxx::connection connection(libpq_url_);
+  const AdvisoryLock lock(connection);  // before anything changes, CREATE SCHEMA included
   UseSchema(connection, schema_);
-  const AdvisoryLock lock(connection);
   pqxx::nontransaction(connection).exec(kCreateHistoryTable);
 
   std::map<std::string, std::string> applied;  // name -> checksum

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include <pqxx/except>
+#include <pqxx/transaction>
+
+#include "db/pool.hpp"
+
+namespace photoflow::db {
+
+// One call's use of one pooled connection, bounded by the call's deadline.
+// Blocking: runs on a worker thread, which holds the connection.
+class Session {
+ public:
+  using Clock = ConnectionPool::Clock;
+  // Read-write, READ COMMITTED: row locks decide what concurrent writers see.
+  using WriteTransaction = pqxx::transaction<pqxx::read_committed, pqxx::read_write>;
+  // Read-only snapshot: every statement of a read sees the same data (a task
+  // and its comments agree with its comment counter).
+  using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+
+  Session(ConnectionPool& pool, ConnectionPool::Lease& lease,
+          std::optional<Clock::time_point> deadline)
+      : pool_(pool), lease_(lease), deadline_(deadline) {}
+
+  // Runs `work(pqxx::transaction_base&)` in one transaction and commits it
+  // when `work` returns; an exception rolls everything back and propagates.
+  template <typename Work>
+  auto Write(Work&& work) {
+    return Run<WriteTransaction>(std::forward<Work>(work));
+  }
+  template <typename Work>
+  auto Read(Work&& work) {
+    return Run<ReadTransaction>(std::forward<Work>(work));
+  }
+
+ private:
+  // A connection that broke before anything was committed (a restarted
+  // PostgreSQL leaves every pooled connection dead) is replaced in place and
+  // the work retried once, so a restart costs no failed call. `work` may
+  // therefore run twice: it must only read and write the database.
+  template <typename Transaction, typename Work>
+  auto Run(Work&& work) -> std::invoke_result_t<Work&, pqxx::transaction_base&> {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Transaction transaction(lease_.connection());
+        LimitStatementTime(transaction);
+        if constexpr (std::is_void_v<std::invoke_result_t<Work&, pqxx::transaction_base&>>) {
+          work(transaction);
+          transaction.commit();
+          return;
+        } else {
+          auto result = work(transaction);
+          transaction.commit();
+          return result;
+        }
+      } catch (const pqxx::in_doubt_error&) {
+        lease_.Discard();
+        throw;
+      } catch (const pqxx::broken_connection&) {
+        if (!lease_.reused() || attempt > 0) {
+          lease_.Discard();
+          throw;
+        }
+        pool_.DiscardIdle();
+        lease_.Reconnect();
+      }
+    }
+  }
+
+  // The call's remaining time bounds every statement, lock waits included;
+  // PostgreSQL cancels a statement that runs past it (SQLSTATE 57014).
+  void LimitStatementTime(pqxx::transaction_base& transaction) const;
+
+  ConnectionPool& pool_;
+  ConnectionPool::Lease& lease_;
+  std::optional<Clock::time_point> deadline_;
+};
+
+}  // namespace photoflow::db
