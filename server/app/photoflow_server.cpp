@@ -15,15 +15,13 @@ namespace photoflow::app {
 PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logger)
     : config_(config),
       logger_(logger),
-      // One worker per connection: work runs only once it holds a connection,
-      // and waiting for one blocks no thread.
       workers_(static_cast<size_t>(config.connection_limit)),
       pool_(db::PoolOptions{.libpq_url = config.database.libpq_url,
                             .schema = config.database.schema,
                             .max_connections = config.connection_limit,
                             .acquire_timeout = config.pool_timeout,
                             .max_waiters = config.pool_max_waiters},
-            workers_.get_executor(), logger),
+            workers_.get_executor(), pool_timers_.get_executor(), logger),
       runner_(pool_, logger),
       task_service_(runner_),
       comment_service_(runner_) {}
@@ -88,6 +86,7 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
     enforcer.join();
   }
   workers_.join();
+  pool_timers_.join();
   if (server_) logger_.Info("stopped");
 }
 

@@ -43,7 +43,11 @@ class PhotoflowServer {
  private:
   const config::Config config_;
   log::Logger& logger_;
-  boost::asio::thread_pool workers_;  // before pool_: the pool's timers run on it
+  // Both before pool_, which posts to them. Workers run SQL, one per
+  // connection; the single timer thread runs pool timeouts and refusals, which
+  // must fire even while every worker is busy.
+  boost::asio::thread_pool workers_;
+  boost::asio::thread_pool pool_timers_{1};
   db::ConnectionPool pool_;
   api::CallRunner runner_;
   api::TaskService task_service_;

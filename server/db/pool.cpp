@@ -73,10 +73,11 @@ void ConnectionPool::Lease::Reconnect() {
 }
 
 ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,
-                               log::Logger& logger)
+                               boost::asio::any_io_executor timers, log::Logger& logger)
     : options_(std::move(options)),
       conninfo_(BuildConninfo(options_.libpq_url)),
       workers_(std::move(workers)),
+      timers_(std::move(timers)),
       logger_(logger) {}
 
 ConnectionPool::~ConnectionPool() = default;
@@ -94,14 +95,14 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
       ++open_;  // reserve the slot; the connection is opened on a worker
     } else {
       if (static_cast<int>(waiters_.size()) >= options_.max_waiters) {
-        boost::asio::post(workers_, [failed = std::move(failed), waiting = waiters_.size()] {
+        boost::asio::post(timers_, [failed = std::move(failed), waiting = waiters_.size()] {
           failed(std::make_exception_ptr(
               PoolTimeout("too many calls waiting for a database connection (" +
                           std::to_string(waiting) + ")")));
         });
         return;
       }
-      auto waiter = std::make_shared<Waiter>(workers_, std::move(ready), std::move(failed));
+      auto waiter = std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed));
       waiters_.push_back(waiter);
       const bool pool_limited = options_.acquire_timeout.count() > 0;
       const Clock::time_point pool_deadline =
@@ -132,7 +133,7 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
       return;
     }
   }
-  Grant(std::make_shared<Waiter>(workers_, std::move(ready), std::move(failed)),
+  Grant(std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed)),
         std::move(connection));
 }
 
@@ -244,7 +245,7 @@ void ConnectionPool::CancelAll() {
     }
   }
   for (const std::shared_ptr<Waiter>& waiter : cancelled) {
-    boost::asio::post(workers_, [waiter] {
+    boost::asio::post(timers_, [waiter] {
       waiter->failed(std::make_exception_ptr(DatabaseUnavailable("the server is shutting down")));
     });
   }

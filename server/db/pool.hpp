@@ -35,8 +35,9 @@ struct PoolOptions {
 
 // A bounded set of libpqxx connections, opened lazily up to max_connections
 // and reused. Calls wait for a connection asynchronously (a queue plus an Asio
-// timer), so no thread blocks while waiting; the work that gets a connection
-// runs on the worker executor.
+// timer), so no thread blocks while waiting. The work that gets a connection
+// runs on the `workers` executor; timeouts and refusals run on `timers`, which
+// must not be the workers (those may all be busy in SQL when a wait times out).
 class ConnectionPool {
  public:
   using Clock = std::chrono::steady_clock;
@@ -86,7 +87,8 @@ class ConnectionPool {
   using ReadyHandler = std::function<void(Lease)>;
   using FailedHandler = std::function<void(std::exception_ptr)>;
 
-  ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers, log::Logger& logger);
+  ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,
+                 boost::asio::any_io_executor timers, log::Logger& logger);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -94,7 +96,8 @@ class ConnectionPool {
   // Calls `ready` with a connection as soon as one is free, or `failed` with
   // PoolTimeout (pool_timeout passed, or too many waiters), DeadlineExceeded
   // (the call's deadline passed) or DatabaseUnavailable (cannot connect).
-  // Both run on the worker executor; this never blocks.
+  // `ready` runs on a worker, `failed` on a worker or the timer executor;
+  // this never blocks.
   void AsyncAcquire(const AcquireLimits& limits, ReadyHandler ready, FailedHandler failed);
 
   // For shutdown once the grace period is over: fails every waiting call and
@@ -125,6 +128,7 @@ class ConnectionPool {
   const PoolOptions options_;
   const std::string conninfo_;
   boost::asio::any_io_executor workers_;
+  boost::asio::any_io_executor timers_;
   log::Logger& logger_;
 
   mutable std::mutex mutex_;

@@ -40,7 +40,7 @@ TEST_F(CommentServiceTest, CreateStoresTheCommentAndCountsIt) {
   EXPECT_GT(comment.id(), 0);
   EXPECT_EQ(comment.task_id(), task_.id());
   EXPECT_EQ(comment.text(), "Photos delivered to client");
-  EXPECT_GT(comment.created_at().seconds(), 1700000000);
+  EXPECT_TRUE(IsRecent(comment.created_at())) << comment.created_at().DebugString();
   EXPECT_EQ(AmountOfComments(), 1);
 
   v1::GetCommentRequest request;
@@ -174,6 +174,52 @@ TEST_F(CommentServiceTest, CounterStaysExactUnderConcurrentCreatesAndDeletes) {
       "SELECT count(*) FROM task_comments WHERE task_id = " + std::to_string(task_.id()));
   EXPECT_EQ(rows, std::to_string(kThreads * (kPerThread - 5)));
   EXPECT_EQ(std::to_string(AmountOfComments()), rows);
+}
+
+TEST_F(CommentServiceTest, ConcurrentDeletesOfOneCommentCountItOnce) {
+  const v1::Comment comment = CreateComment(task_.id(), "delete me");
+  CreateComment(task_.id(), "keep me");
+  constexpr int kDeleters = 6;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  std::atomic<int> not_found{0};
+  for (int t = 0; t < kDeleters; ++t) {
+    threads.emplace_back([&] {
+      const grpc::StatusCode code = DeleteComment(comment.id()).error_code();
+      if (code == grpc::StatusCode::OK) ++ok;
+      if (code == grpc::StatusCode::NOT_FOUND) ++not_found;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(not_found.load(), kDeleters - 1);
+  EXPECT_EQ(AmountOfComments(), 1);
+}
+
+TEST_F(CommentServiceTest, ReadsSeeCounterAndCommentsThatAgreeWhileWritersRun) {
+  std::atomic<bool> writing{true};
+  std::thread writer([&] {
+    for (int i = 0; i < 60; ++i) {
+      const v1::Comment comment = CreateComment(task_.id(), "c" + std::to_string(i));
+      if (i % 2 == 1) {
+        EXPECT_TRUE(DeleteComment(comment.id()).ok());
+      }
+    }
+    writing = false;
+  });
+  int reads = 0;
+  while (writing || reads == 0) {
+    v1::GetTaskRequest request;
+    request.set_id(task_.id());
+    request.mutable_read_mask()->add_paths("amount_of_comments");
+    request.mutable_read_mask()->add_paths("comments");
+    v1::Task task;
+    ASSERT_TRUE(server_.tasks().GetTask(Context().get(), request, &task).ok());
+    EXPECT_EQ(task.amount_of_comments(), task.comments_size()) << "read " << reads;
+    ++reads;
+  }
+  writer.join();
+  EXPECT_EQ(AmountOfComments(), 30);
 }
 
 }  // namespace

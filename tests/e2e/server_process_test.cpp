@@ -6,11 +6,10 @@
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
-#include <pqxx/nontransaction>
-#include <pqxx/transaction>
 
 #include "photoflow/v1/task_service.grpc.pb.h"
 #include "support/child_process.hpp"
+#include "support/row_lock.hpp"
 #include "support/test_database.hpp"
 
 namespace photoflow {
@@ -51,62 +50,93 @@ TEST(ServerProcessTest, LogsAreJsonLinesWithThePasswordMasked) {
   EXPECT_EQ(server.Output().find(":photoflow@"), std::string::npos) << server.Output();
 }
 
-TEST(ServerProcessTest, SigtermFinishesTheInFlightCallThenExitsZero) {
-  TestSchema schema;
-  const std::string task_id = schema.QueryValue(
-      "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status) "
-      "VALUES (now(), 'Wedding', '', 'Scheduled') RETURNING id");
-  const std::string application = "pf_" + schema.name();
-  ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
-                      {{"DATABASE_URL", schema.url() + "&application_name=" + application},
-                       {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
-                       {"PHOTOFLOW_SHUTDOWN_GRACE", "60"}});
-  const auto serving = server.WaitForLine("\"event\":\"serving\"", kStartupTimeout);
-  ASSERT_TRUE(serving) << server.Output();
-  const auto channel =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving)),
-                          grpc::InsecureChannelCredentials());
-  auto stub = v1::TaskService::NewStub(channel);
-
-  // Hold the task's row lock so that an UpdateTask stays in flight.
-  auto locker = schema.Connect();
-  auto lock = std::make_unique<pqxx::work>(*locker);
-  lock->exec_params("SELECT 1 FROM \"Tasks\" WHERE id = $1 FOR UPDATE", std::stoi(task_id));
-
-  auto in_flight = std::async(std::launch::async, [&] {
-    v1::UpdateTaskRequest request;
-    request.mutable_task()->set_id(std::stoi(task_id));
-    request.mutable_task()->set_status("Delivered");
-    request.mutable_update_mask()->add_paths("status");
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + 60s);
-    v1::Task updated;
-    return stub->UpdateTask(&context, request, &updated);
-  });
-
-  // Wait (bounded) until the server's UPDATE is blocked on our lock.
-  auto observer = schema.Connect();
-  const auto give_up = std::chrono::steady_clock::now() + kStartupTimeout;
-  bool blocked = false;
-  while (!blocked && std::chrono::steady_clock::now() < give_up) {
-    blocked = pqxx::nontransaction(*observer)
-                  .exec_params(
-                      "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
-                      "AND wait_event_type = 'Lock'",
-                      application)[0][0]
-                  .as<int>() == 1;
+// A photoflow-server process with its own application_name, serving one task.
+class DrainTest : public ::testing::Test {
+ protected:
+  void StartServer(const std::string& grace_seconds) {
+    task_id_ = std::stoi(schema_.QueryValue(
+        "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status) "
+        "VALUES (now(), 'Wedding', '', 'Scheduled') RETURNING id"));
+    server_ = std::make_unique<ChildProcess>(
+        PHOTOFLOW_SERVER_BINARY, std::vector<std::string>{},
+        std::map<std::string, std::string>{
+            {"DATABASE_URL", schema_.url() + "&application_name=" + application_},
+            {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
+            {"PHOTOFLOW_SHUTDOWN_GRACE", grace_seconds}});
+    const auto serving = server_->WaitForLine("\"event\":\"serving\"", kStartupTimeout);
+    ASSERT_TRUE(serving) << server_->Output();
+    address_ = "127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving));
   }
-  ASSERT_TRUE(blocked) << "the UpdateTask never reached the database";
 
-  server.Signal(SIGTERM);
-  ASSERT_TRUE(server.WaitForLine("\"event\":\"shutting_down\"", kStartupTimeout))
-      << server.Output();
-  lock->commit();  // let the in-flight call finish during the grace period
+  std::future<grpc::Status> UpdateInFlight() {
+    return std::async(std::launch::async, [this] {
+      auto stub = v1::TaskService::NewStub(
+          grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+      v1::UpdateTaskRequest request;
+      request.mutable_task()->set_id(task_id_);
+      request.mutable_task()->set_status("Delivered");
+      request.mutable_update_mask()->add_paths("status");
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + 60s);
+      v1::Task updated;
+      return stub->UpdateTask(&context, request, &updated);
+    });
+  }
+
+  // True once a new connection's call is refused (the server stopped listening).
+  bool WaitUntilNewCallsAreRefused() {
+    const auto give_up = std::chrono::steady_clock::now() + kStartupTimeout;
+    while (std::chrono::steady_clock::now() < give_up) {
+      auto stub = v1::TaskService::NewStub(
+          grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+      v1::GetTaskRequest request;
+      request.set_id(task_id_);
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + 2s);
+      v1::Task task;
+      if (stub->GetTask(&context, request, &task).error_code() == grpc::StatusCode::UNAVAILABLE) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  TestSchema schema_;
+  const std::string application_ = "pf_" + schema_.name();
+  std::unique_ptr<ChildProcess> server_;
+  std::string address_;
+  int task_id_ = 0;
+};
+
+TEST_F(DrainTest, SigtermLetsTheInFlightCallFinishThenExitsZero) {
+  StartServer(/*grace_seconds=*/"60");
+  testing::TaskRowLock lock(schema_, task_id_);
+  auto in_flight = UpdateInFlight();
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+
+  server_->Signal(SIGTERM);
+  ASSERT_TRUE(WaitUntilNewCallsAreRefused()) << server_->Output();
+  lock.Release();  // only now, while the server drains, may the call finish
 
   const grpc::Status status = in_flight.get();
   EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
-  EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0) << server.Output();
-  EXPECT_EQ(schema.QueryValue("SELECT status FROM \"Tasks\" WHERE id = " + task_id), "Delivered");
+  EXPECT_EQ(server_->WaitForExit(kStartupTimeout), 0) << server_->Output();
+  EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Delivered");
+}
+
+TEST_F(DrainTest, CallStillStuckAfterTheGracePeriodIsCancelledAndTheServerExitsZero) {
+  StartServer(/*grace_seconds=*/"1");
+  testing::TaskRowLock lock(schema_, task_id_);  // never released while the server runs
+  auto in_flight = UpdateInFlight();
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->WaitForExit(kStartupTimeout), 0) << server_->Output();
+  EXPECT_NE(server_->Output().find("\"event\":\"shutdown_grace_expired\""), std::string::npos);
+  EXPECT_FALSE(in_flight.get().ok());
+  lock.Release();
+  EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled")
+      << "the cancelled update must not have committed";
 }
 
 TEST(MigrateProcessTest, DeployAppliesThenReportsUpToDate) {

@@ -52,7 +52,7 @@ class TaskServiceTest : public ApiTest {
 TEST_F(TaskServiceTest, CreateReturnsTheStoredTaskWithDefaults) {
   const v1::Task created = CreateTask(SampleTask());
   EXPECT_GT(created.id(), 0);
-  EXPECT_GT(created.created_at().seconds(), 1700000000);
+  EXPECT_TRUE(IsRecent(created.created_at())) << created.created_at().DebugString();
   EXPECT_EQ(created.due_at().seconds(), 1773532800);
   EXPECT_EQ(created.due_at().nanos(), 250'000'000);
   EXPECT_EQ(created.title(), "Wedding Photography - Smith Family");
@@ -85,6 +85,23 @@ TEST_F(TaskServiceTest, DueDatesRoundTripToTheMillisecondAcrossTheWholeRange) {
     EXPECT_EQ(fetched.due_at().seconds(), seconds);
     EXPECT_EQ(fetched.due_at().nanos(), nanos / 1'000'000 * 1'000'000) << seconds;
   }
+}
+
+TEST(TaskTimeZoneTest, CreatedAtIsUtcWhateverTheSessionTimeZone) {
+  // The database's default time zone for our sessions is New York here; the
+  // server must still store (and return) created_at in UTC, as Prisma does.
+  testing::TestSchema schema;
+  testing::TestServer server(
+      testing::TestConfig(schema.url() + "&options=-c%20TimeZone%3DAmerica/New_York"));
+  v1::CreateTaskRequest request;
+  *request.mutable_task() = ApiTest::SampleTask();
+  v1::Task created;
+  grpc::ClientContext context;
+  ASSERT_TRUE(server.tasks().CreateTask(&context, request, &created).ok());
+  EXPECT_TRUE(ApiTest::IsRecent(created.created_at())) << created.created_at().DebugString();
+  EXPECT_EQ(schema.QueryValue("SELECT abs(extract(epoch FROM created_at - "
+                              "(now() AT TIME ZONE 'UTC'))) < 60 FROM \"Tasks\""),
+            "t");
 }
 
 TEST_F(TaskServiceTest, CreateIgnoresOutputOnlyFields) {

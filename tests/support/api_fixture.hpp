@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -14,14 +15,7 @@ namespace photoflow::testing {
 
 // A fresh schema and an in-process server for each test.
 class ApiTest : public ::testing::Test {
- protected:
-  // Every call gets a deadline, so a hang fails the test instead of the run.
-  static std::unique_ptr<grpc::ClientContext> Context() {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return context;
-  }
-
+ public:
   static v1::Task SampleTask(const std::string& title = "Wedding Photography - Smith Family") {
     v1::Task task;
     task.mutable_due_at()->set_seconds(1773532800);  // 2026-03-15T00:00:00Z
@@ -30,6 +24,23 @@ class ApiTest : public ::testing::Test {
     task.set_additional_information("Outdoor ceremony, 100 guests");
     task.set_status("Scheduled");
     return task;
+  }
+
+  // True when `timestamp` is within a minute of this machine's clock (the
+  // database runs here too): catches time-zone shifts in stored defaults.
+  static bool IsRecent(const google::protobuf::Timestamp& timestamp) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return std::abs(timestamp.seconds() - now) < 60;
+  }
+
+ protected:
+  // Every call gets a deadline, so a hang fails the test instead of the run.
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return context;
   }
 
   v1::Task CreateTask(const v1::Task& task) {

@@ -56,6 +56,17 @@ TEST(ConfigTest, PoolSettingsComeFromTheUrl) {
           .config;
   EXPECT_EQ(config.connection_limit, 4);
   EXPECT_EQ(config.pool_timeout, std::chrono::seconds(1));
+  EXPECT_EQ(config.pool_max_waiters, 16) << "4 x connection_limit by default";
+}
+
+TEST(ConfigTest, PoolMaxWaitersCanBeSet) {
+  const Config config = ParseCommandLine({"--pool-max-waiters=3"},
+                                         FakeEnvironment({{"DATABASE_URL", "postgresql://h/db"}}))
+                            .config;
+  EXPECT_EQ(config.pool_max_waiters, 3);
+  EXPECT_THROW(ParseCommandLine({"--pool-max-waiters=-1"},
+                                FakeEnvironment({{"DATABASE_URL", "postgresql://h/db"}})),
+               std::invalid_argument);
 }
 
 TEST(ConfigTest, MissingDatabaseUrlIsAClearError) {
@@ -82,8 +93,8 @@ TEST(ConfigTest, HelpNeedsNoDatabaseAndListsEverySetting) {
   const std::string help = HelpText("photoflow-server");
   for (const char* name :
        {"DATABASE_URL", "PHOTOFLOW_LISTEN", "PHOTOFLOW_METRICS_LISTEN", "PHOTOFLOW_SHUTDOWN_GRACE",
-        "PHOTOFLOW_HEALTH_INTERVAL", "PHOTOFLOW_LOG_LEVEL", "PHOTOFLOW_MIGRATE",
-        "PHOTOFLOW_MIGRATIONS_DIR", "connection_limit", "pool_timeout"}) {
+        "PHOTOFLOW_POOL_MAX_WAITERS", "PHOTOFLOW_HEALTH_INTERVAL", "PHOTOFLOW_LOG_LEVEL",
+        "PHOTOFLOW_MIGRATE", "PHOTOFLOW_MIGRATIONS_DIR", "connection_limit", "pool_timeout"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
 }

@@ -81,6 +81,8 @@ TEST(DatabaseUrlTest, RedactionMasksPasswordsOnly) {
   EXPECT_EQ(RedactDatabaseUrl("postgresql://h/db?user=pf&password=hunter2"),
             "postgresql://h/db?user=pf&password=****");
   EXPECT_EQ(RedactDatabaseUrl("postgresql://pf:p%40ss@h/db"), "postgresql://pf:****@h/db");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://h/db?sslpassword=k3y&sslmode=require"),
+            "postgresql://h/db?sslpassword=****&sslmode=require");
   EXPECT_EQ(RedactDatabaseUrl("not a url with password=x"), "****");
   EXPECT_EQ(ParseDatabaseUrl("postgresql://pf:hunter2@h/db").redacted, "postgresql://pf:****@h/db");
 }
