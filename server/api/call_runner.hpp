@@ -41,7 +41,7 @@ class CallRunner {
           reactor->Finish(status);
         },
         [this, reactor](std::exception_ptr error) {
-          reactor->Finish(db::StatusFromException(error, logger_));
+          reactor->Finish(db::StatusFromException(std::move(error), logger_));
         });
     return reactor;
   }

@@ -28,7 +28,7 @@ void CheckWritableFields(const v1::Task& task, const store::TaskColumns& columns
 }
 
 // Rows read for GetTask/ListTasks. Messages are built from them only after
-// the transaction has committed, because Transact may run its work twice.
+// the transaction has committed, because a Session may run its work twice.
 struct TaskRows {
   std::vector<store::TaskRow> tasks;
   std::vector<store::CommentRow> comments;  // of all `tasks`, when requested

@@ -53,7 +53,8 @@ void CheckListenAddress(std::string_view name, const std::string& value) {
 
 EnvironmentLookup ProcessEnvironment() {
   return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
+    // Read-only use of the environment, which nothing in this program modifies.
+    const char* value = std::getenv(std::string(name).c_str());  // NOLINT(concurrency-mt-unsafe)
     if (value == nullptr) return std::nullopt;
     return std::string(value);
   };

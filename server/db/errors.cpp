@@ -38,7 +38,7 @@ grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger) {
 
 grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger) {
   try {
-    std::rethrow_exception(error);
+    std::rethrow_exception(std::move(error));
   } catch (const PoolTimeout& e) {
     return {grpc::StatusCode::RESOURCE_EXHAUSTED, e.what()};
   } catch (const DeadlineExceeded& e) {

@@ -62,10 +62,8 @@ class Session {
         lease_.Discard();
         throw;
       } catch (const pqxx::broken_connection&) {
-        if (!lease_.reused() || attempt > 0) {
-          lease_.Discard();
-          throw;
-        }
+        lease_.Discard();  // also if Reconnect below fails
+        if (!lease_.reused() || attempt > 0) throw;
         pool_.DiscardIdle();
         lease_.Reconnect();
       }

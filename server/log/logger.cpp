@@ -106,8 +106,8 @@ Logger::Logger(std::ostream& out, Level min_level) : out_(out), min_level_(min_l
 
 void Logger::Log(Level level, std::string_view event, std::initializer_list<Field> fields) {
   if (level < min_level_) return;
-  std::string line = "{\"ts\":\"" + Rfc3339Now() + "\",\"level\":\"" + LevelName(level) +
-                     "\",\"event\":" + JsonString(event);
+  std::string line = R"({"ts":")" + Rfc3339Now() + R"(","level":")" + LevelName(level) +
+                     R"(","event":)" + JsonString(event);
   for (const Field& field : fields) {
     line += ',';
     line += JsonString(field.key());

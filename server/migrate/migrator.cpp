@@ -87,7 +87,7 @@ std::vector<AppliedMigration> Migrator::Deploy(
         "SELECT migration_name FROM \"_prisma_migrations\" "
         "WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at");
     if (!failed.empty()) {
-      const std::string name = failed[0][0].as<std::string>();
+      const auto name = failed[0][0].as<std::string>();
       throw MigrationError("migration " + name +
                            " failed earlier and blocks deploy; fix the database, then mark it "
                            "with `photoflow-migrate resolve --rolled-back " +

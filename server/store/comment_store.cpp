@@ -84,7 +84,7 @@ std::optional<CommentRow> UpdateText(pqxx::transaction_base& txn, int32_t id,
 bool Delete(pqxx::transaction_base& txn, int32_t id) {
   const pqxx::result owner = txn.exec_params("SELECT task_id FROM task_comments WHERE id = $1", id);
   if (owner.empty()) return false;
-  const int32_t task_id = owner[0][0].as<int32_t>();
+  const auto task_id = owner[0][0].as<int32_t>();
   // Lock the task first (the order every comment write uses), then delete and
   // decrement in one statement; a concurrent delete of the same comment finds
   // nothing once it gets the lock and changes nothing.

@@ -74,6 +74,7 @@ TEST_F(CommentServiceTest, CreateRejectsBadInput) {
 
 TEST_F(CommentServiceTest, ListIsOldestFirstAndPages) {
   std::vector<int32_t> ids;
+  ids.reserve(7);
   for (int i = 0; i < 7; ++i)
     ids.push_back(CreateComment(task_.id(), "c" + std::to_string(i)).id());
   const v1::Task other = CreateTask(SampleTask("other"));
@@ -152,6 +153,7 @@ TEST_F(CommentServiceTest, CounterStaysExactUnderConcurrentCreatesAndDeletes) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 15;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -181,6 +183,7 @@ TEST_F(CommentServiceTest, ConcurrentDeletesOfOneCommentCountItOnce) {
   CreateComment(task_.id(), "keep me");
   constexpr int kDeleters = 6;
   std::vector<std::thread> threads;
+  threads.reserve(kDeleters);
   std::atomic<int> ok{0};
   std::atomic<int> not_found{0};
   for (int t = 0; t < kDeleters; ++t) {

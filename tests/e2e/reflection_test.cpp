@@ -16,7 +16,7 @@ TEST(ReflectionTest, PythonClientCreatesATaskUsingOnlyReflection) {
       {PHOTOFLOW_REFLECTION_CLIENT, "127.0.0.1:" + std::to_string(server.server().port()),
        PHOTOFLOW_REFLECTION_DESCRIPTORS});
   EXPECT_EQ(client.WaitForExit(std::chrono::seconds(60)), 0) << client.Output();
-  EXPECT_NE(client.Output().find("\"title\": \"Wedding Photography - Smith Family\""),
+  EXPECT_NE(client.Output().find(R"("title": "Wedding Photography - Smith Family")"),
             std::string::npos)
       << client.Output();
   EXPECT_EQ(schema.QueryValue("SELECT additional_information FROM \"Tasks\""),

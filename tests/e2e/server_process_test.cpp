@@ -1,5 +1,5 @@
 // The real photoflow-server and photoflow-migrate binaries, as operators run them.
-#include <signal.h>
+#include <csignal>
 
 #include <future>
 
@@ -39,7 +39,7 @@ TEST(ServerProcessTest, LogsAreJsonLinesWithThePasswordMasked) {
   TestSchema schema;
   ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
                       {{"DATABASE_URL", schema.url()}, {"PHOTOFLOW_LISTEN", "127.0.0.1:0"}});
-  const auto serving = server.WaitForLine("\"event\":\"serving\"", kStartupTimeout);
+  const auto serving = server.WaitForLine(R"("event":"serving")", kStartupTimeout);
   ASSERT_TRUE(serving) << server.Output();
   EXPECT_EQ(serving->front(), '{');
   EXPECT_EQ(serving->back(), '}');
@@ -63,7 +63,7 @@ class DrainTest : public ::testing::Test {
             {"DATABASE_URL", schema_.url() + "&application_name=" + application_},
             {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
             {"PHOTOFLOW_SHUTDOWN_GRACE", grace_seconds}});
-    const auto serving = server_->WaitForLine("\"event\":\"serving\"", kStartupTimeout);
+    const auto serving = server_->WaitForLine(R"("event":"serving")", kStartupTimeout);
     ASSERT_TRUE(serving) << server_->Output();
     address_ = "127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving));
   }
@@ -132,7 +132,7 @@ TEST_F(DrainTest, CallStillStuckAfterTheGracePeriodIsCancelledAndTheServerExitsZ
 
   server_->Signal(SIGTERM);
   EXPECT_EQ(server_->WaitForExit(kStartupTimeout), 0) << server_->Output();
-  EXPECT_NE(server_->Output().find("\"event\":\"shutdown_grace_expired\""), std::string::npos);
+  EXPECT_NE(server_->Output().find(R"("event":"shutdown_grace_expired")"), std::string::npos);
   EXPECT_FALSE(in_flight.get().ok());
   lock.Release();
   EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled")
@@ -171,8 +171,8 @@ TEST(ServerProcessTest, MigrateFlagPreparesAnEmptyDatabase) {
   TestSchema schema(/*migrate=*/false);
   ChildProcess server(PHOTOFLOW_SERVER_BINARY, {"--migrate", "--listen", "127.0.0.1:0"},
                       {{"DATABASE_URL", schema.url()}});
-  ASSERT_TRUE(server.WaitForLine("\"event\":\"serving\"", kStartupTimeout)) << server.Output();
-  EXPECT_NE(server.Output().find("\"event\":\"migration_applied\""), std::string::npos);
+  ASSERT_TRUE(server.WaitForLine(R"("event":"serving")", kStartupTimeout)) << server.Output();
+  EXPECT_NE(server.Output().find(R"("event":"migration_applied")"), std::string::npos);
   EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM \"_prisma_migrations\""), "1");
   server.Signal(SIGTERM);
   EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);

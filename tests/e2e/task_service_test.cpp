@@ -20,7 +20,8 @@ class TaskServiceTest : public ApiTest {
     return server_.tasks().CreateTask(Context().get(), request, &created);
   }
 
-  grpc::Status Update(const v1::Task& task, std::vector<std::string> paths, v1::Task* updated) {
+  grpc::Status Update(const v1::Task& task, const std::vector<std::string>& paths,
+                      v1::Task* updated) {
     v1::UpdateTaskRequest request;
     *request.mutable_task() = task;
     for (const std::string& path : paths) request.mutable_update_mask()->add_paths(path);

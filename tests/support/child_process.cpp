@@ -1,15 +1,13 @@
 #include "support/child_process.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
-
-extern char** environ;
 
 namespace photoflow::testing {
 
@@ -17,20 +15,23 @@ ChildProcess::ChildProcess(const std::string& binary, const std::vector<std::str
                            const std::map<std::string, std::string>& env) {
   // Build argv and envp before fork: the child may only call async-signal-safe functions.
   std::vector<std::string> env_strings;
+  env_strings.reserve(env.size() + 64);
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     const std::string name(text.substr(0, text.find('=')));
     if (!env.contains(name)) env_strings.emplace_back(text);
   }
   for (const auto& [name, value] : env) {
-    if (!value.empty()) env_strings.push_back(name + "=" + value);
+    if (!value.empty()) env_strings.push_back(std::string(name).append("=").append(value));
   }
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (std::string& entry : env_strings) envp.push_back(entry.data());
   envp.push_back(nullptr);
   std::vector<std::string> argv_strings{binary};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_strings.size() + 1);
   for (std::string& arg : argv_strings) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
@@ -44,7 +45,8 @@ ChildProcess::ChildProcess(const std::string& binary, const std::vector<std::str
     // The test binary blocks no signals, but be explicit: the child starts clean.
     sigset_t none;
     sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
+    // The forked child has a single thread, so the thread-safety checks do not apply.
+    sigprocmask(SIG_SETMASK, &none, nullptr);  // NOLINT(concurrency-mt-unsafe)
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }

@@ -31,7 +31,7 @@ std::string WithSchema(const std::string& url, const std::string& schema) {
 }  // namespace
 
 std::string BaseDatabaseUrl() {
-  const char* url = std::getenv("DATABASE_URL");
+  const char* url = std::getenv("DATABASE_URL");  // NOLINT(concurrency-mt-unsafe): read-only
   if (url == nullptr || *url == '\0') {
     throw std::runtime_error(
         "DATABASE_URL is not set: these tests need a real PostgreSQL; run deploy/local/test.sh");
