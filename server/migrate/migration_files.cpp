@@ -1,6 +1,7 @@
 #include "migrate/migration_files.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -8,17 +9,74 @@
 
 namespace photoflow::migrate {
 
+namespace {
+
+constexpr size_t kTimestampDigits = 14;
+
+std::string FormatTimestamp(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y%m%d%H%M%S", &utc);
+  return buffer;
+}
+
+std::chrono::system_clock::time_point ParseTimestamp(std::string_view digits) {
+  std::tm utc{};
+  auto number = [&](size_t offset, size_t length) {
+    return std::stoi(std::string(digits.substr(offset, length)));
+  };
+  utc.tm_year = number(0, 4) - 1900;
+  utc.tm_mon = number(4, 2) - 1;
+  utc.tm_mday = number(6, 2);
+  utc.tm_hour = number(8, 2);
+  utc.tm_min = number(10, 2);
+  utc.tm_sec = number(12, 2);
+  return std::chrono::system_clock::from_time_t(timegm(&utc));
+}
+
+bool IsSnakeCase(std::string_view name) {
+  if (name.empty()) return false;
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool IsValidMigrationName(std::string_view name) {
-  constexpr size_t kTimestampDigits = 14;
   if (name.size() < kTimestampDigits + 2 || name[kTimestampDigits] != '_') return false;
   for (size_t i = 0; i < kTimestampDigits; ++i) {
     if (name[i] < '0' || name[i] > '9') return false;
   }
-  for (size_t i = kTimestampDigits + 1; i < name.size(); ++i) {
-    const char c = name[i];
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return IsSnakeCase(name.substr(kTimestampDigits + 1));
+}
+
+std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir,
+                                            std::string_view name,
+                                            std::chrono::system_clock::time_point now) {
+  if (!IsSnakeCase(name)) {
+    throw MigrationFilesError("migration name '" + std::string(name) +
+                              "' must be snake_case: lower-case letters, digits and underscores");
   }
-  return true;
+  std::chrono::system_clock::time_point stamp = now;
+  for (const MigrationFile& existing : LoadMigrationFiles(dir)) {
+    const auto existing_time = ParseTimestamp(existing.name.substr(0, kTimestampDigits));
+    if (existing_time >= stamp) stamp = existing_time + std::chrono::seconds(1);
+  }
+  const std::string folder_name = FormatTimestamp(stamp) + "_" + std::string(name);
+  const std::filesystem::path folder = dir / folder_name;
+  std::filesystem::create_directory(folder);
+  std::ofstream out(folder / "migration.sql", std::ios::binary | std::ios::trunc);
+  out << "-- Migration " << folder_name << "\n"
+      << "-- Applied by `photoflow-migrate deploy` (or `npx prisma migrate deploy`) in one\n"
+      << "-- transaction, in folder-name order. Never edit it once it has been applied\n"
+      << "-- anywhere: deploy refuses modified migrations. Keep the schema what the\n"
+      << "-- PhotoFlow Prisma app expects (shared/prisma/schema.prisma).\n\n";
+  if (!out) throw MigrationFilesError("cannot write " + (folder / "migration.sql").string());
+  return folder;
 }
 
 std::string Sha256Hex(std::string_view data) {

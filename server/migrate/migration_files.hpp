@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,14 @@ struct MigrationFile {
 std::vector<MigrationFile> LoadMigrationFiles(const std::filesystem::path& dir);
 
 bool IsValidMigrationName(std::string_view name);
+
+// `new NAME`: creates <dir>/<UTC yyyymmddHHMMSS>_<name>/migration.sql with a
+// header comment and returns the folder. The timestamp is `now`, or one
+// second after the newest existing migration if that is later, so the new one
+// always sorts last. Throws MigrationFilesError for a bad name.
+std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir,
+                                            std::string_view name,
+                                            std::chrono::system_clock::time_point now);
 
 std::string Sha256Hex(std::string_view data);
 
