@@ -38,7 +38,8 @@ constexpr const char* kUsage =
     "\n"
     "Options:\n"
     "  --database-url URL      default $DATABASE_URL (Prisma-style ?schema= is honoured)\n"
-    "  --migrations DIR        default $PHOTOFLOW_MIGRATIONS_DIR, else the source tree's migrations/\n"
+    "  --migrations DIR        default $PHOTOFLOW_MIGRATIONS_DIR, else the source tree's "
+    "migrations/\n"
     "  --lock-timeout SECONDS  wait for the migration lock (Prisma's advisory lock) at most this\n"
     "                          long; default 10\n"
     "\n"
@@ -129,7 +130,8 @@ int RunCommand(const Arguments& args) {
   }
   if (args.positional.size() != 1) throw std::invalid_argument("too many arguments");
   if (resolve && args.applied.has_value() == args.rolled_back.has_value()) {
-    throw std::invalid_argument("resolve needs exactly one of --applied NAME or --rolled-back NAME");
+    throw std::invalid_argument(
+        "resolve needs exactly one of --applied NAME or --rolled-back NAME");
   }
   if (command == "reset" && !args.force) {
     throw std::invalid_argument(

@@ -54,8 +54,7 @@ bool IsValidMigrationName(std::string_view name) {
   return IsSnakeCase(name.substr(kTimestampDigits + 1));
 }
 
-std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir,
-                                            std::string_view name,
+std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir, std::string_view name,
                                             std::chrono::system_clock::time_point now) {
   if (!IsSnakeCase(name)) {
     throw MigrationFilesError("migration name '" + std::string(name) +

@@ -31,8 +31,7 @@ bool IsValidMigrationName(std::string_view name);
 // header comment and returns the folder. The timestamp is `now`, or one
 // second after the newest existing migration if that is later, so the new one
 // always sorts last. Throws MigrationFilesError for a bad name.
-std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir,
-                                            std::string_view name,
+std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir, std::string_view name,
                                             std::chrono::system_clock::time_point now);
 
 std::string Sha256Hex(std::string_view data);

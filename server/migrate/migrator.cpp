@@ -95,9 +95,9 @@ void RefuseBlockedDeploy(const StatusReport& report) {
     const std::string& name = failed.front()->name;
     throw MigrationError("migration " + name +
                          " failed earlier and blocks deploy: fix the database, then run "
-                         "`photoflow-migrate resolve --rolled-back " + name +
-                         "` to run it again, or `photoflow-migrate resolve --applied " + name +
-                         "` if you completed it by hand");
+                         "`photoflow-migrate resolve --rolled-back " +
+                         name + "` to run it again, or `photoflow-migrate resolve --applied " +
+                         name + "` if you completed it by hand");
   }
   if (const auto modified = report.With(MigrationState::kModified); !modified.empty()) {
     std::string names;
@@ -131,7 +131,8 @@ std::vector<AppliedMigration> ApplyPending(pqxx::connection& connection,
       record.commit();
       throw MigrationError("migration " + migration.name +
                            " failed and was rolled back; it is recorded as failed and blocks "
-                           "deploy until resolved. PostgreSQL said: " + error.what());
+                           "deploy until resolved. PostgreSQL said: " +
+                           error.what());
     }
     AppliedMigration result{migration.name, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::steady_clock::now() - started)};

@@ -103,8 +103,8 @@ std::string StatusText(const StatusReport& report) {
   std::ostringstream out;
   for (const MigrationStatus& migration : report.migrations) {
     std::string state(StateName(migration.state));
-    out << migration.name << std::string(migration.name.size() < 40 ? 40 - migration.name.size() : 1, ' ')
-        << state;
+    out << migration.name
+        << std::string(migration.name.size() < 40 ? 40 - migration.name.size() : 1, ' ') << state;
     if (!migration.applied_at.empty()) {
       out << std::string(state.size() < 16 ? 16 - state.size() : 1, ' ') << migration.applied_at;
     }
@@ -115,9 +115,8 @@ std::string StatusText(const StatusReport& report) {
     return out.str();
   }
   out << "Database is not up to date:";
-  for (const MigrationState state :
-       {MigrationState::kPending, MigrationState::kFailed, MigrationState::kModified,
-        MigrationState::kMissingLocally}) {
+  for (const MigrationState state : {MigrationState::kPending, MigrationState::kFailed,
+                                     MigrationState::kModified, MigrationState::kMissingLocally}) {
     const size_t count = report.With(state).size();
     if (count > 0) out << " " << count << " " << StateName(state) << ";";
   }

@@ -139,34 +139,6 @@ TEST_F(DrainTest, CallStillStuckAfterTheGracePeriodIsCancelledAndTheServerExitsZ
       << "the cancelled update must not have committed";
 }
 
-TEST(MigrateProcessTest, DeployAppliesThenReportsUpToDate) {
-  TestSchema schema(/*migrate=*/false);
-  ChildProcess first(PHOTOFLOW_MIGRATE_BINARY, {"deploy"}, {{"DATABASE_URL", schema.url()}});
-  EXPECT_EQ(first.WaitForExit(kStartupTimeout), 0) << first.Output();
-  EXPECT_NE(first.Output().find("applied 20260301000000_init in "), std::string::npos);
-  ChildProcess second(PHOTOFLOW_MIGRATE_BINARY, {"deploy"}, {{"DATABASE_URL", schema.url()}});
-  EXPECT_EQ(second.WaitForExit(kStartupTimeout), 0) << second.Output();
-  EXPECT_NE(second.Output().find("database is up to date"), std::string::npos);
-  EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM \"Tasks\""), "0");
-}
-
-TEST(MigrateProcessTest, UsageErrorsExitTwoAndTouchNothing) {
-  TestSchema schema(/*migrate=*/false);
-  for (const auto& [args, env] :
-       std::vector<std::pair<std::vector<std::string>, std::map<std::string, std::string>>>{
-           {{"frobnicate"}, {{"DATABASE_URL", schema.url()}}},
-           {{}, {{"DATABASE_URL", schema.url()}}},
-           {{"deploy"}, {{"DATABASE_URL", ""}}},
-           {{"deploy", "--migrations", "/nonexistent"}, {{"DATABASE_URL", schema.url()}}},
-           {{"deploy", "--bogus"}, {{"DATABASE_URL", schema.url()}}}}) {
-    ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, args, env);
-    EXPECT_EQ(migrate.WaitForExit(kStartupTimeout), 2) << migrate.Output();
-  }
-  EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM pg_tables WHERE schemaname = '" +
-                              schema.name() + "'"),
-            "0");
-}
-
 TEST(ServerProcessTest, MigrateFlagPreparesAnEmptyDatabase) {
   TestSchema schema(/*migrate=*/false);
   ChildProcess server(PHOTOFLOW_SERVER_BINARY, {"--migrate", "--listen", "127.0.0.1:0"},

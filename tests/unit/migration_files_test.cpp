@@ -6,26 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "config/config.hpp"
+#include "support/temp_dir.hpp"
 
 namespace photoflow::migrate {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/photoflow-migrations-XXXXXX";
-    path_ = mkdtemp(pattern);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-  void Write(const std::string& relative, const std::string& content) const {
-    std::filesystem::create_directories((path_ / relative).parent_path());
-    std::ofstream(path_ / relative, std::ios::binary) << content;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::TempDir;
 
 TEST(MigrationFilesTest, Sha256MatchesKnownVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -78,6 +64,32 @@ TEST(MigrationFilesTest, InitMigrationIsPrismasSqlByteForByte) {
   ASSERT_FALSE(files.empty());
   EXPECT_EQ(files[0].name, "20260301000000_init");
   EXPECT_EQ(files[0].checksum, "21c74bbb83169fcae8155f80b828d0d3afad269c199afc34dcb3a315d3aafa32");
+}
+
+TEST(MigrationFilesTest, NewMigrationGetsAUtcTimestampAndSortsLast) {
+  TempDir dir;
+  // 2026-11-25T16:20:05Z
+  const auto now = std::chrono::system_clock::from_time_t(1795623605);
+  const auto folder = CreateMigrationFolder(dir.path(), "add_priority", now);
+  EXPECT_EQ(folder.filename(), "20261125162005_add_priority");
+  const std::vector<MigrationFile> files = LoadMigrationFiles(dir.path());
+  ASSERT_EQ(files.size(), 1U);
+  EXPECT_EQ(files[0].sql.rfind("-- Migration 20261125162005_add_priority\n", 0), 0U);
+
+  // A clock behind the newest migration still produces a name that sorts last.
+  dir.Write("20991231235959_future/migration.sql", "SELECT 1;");
+  EXPECT_EQ(CreateMigrationFolder(dir.path(), "after_future", now).filename(),
+            "21000101000000_after_future");
+}
+
+TEST(MigrationFilesTest, NewMigrationRejectsNamesThatAreNotSnakeCase) {
+  TempDir dir;
+  for (const char* bad : {"", "Add", "add-priority", "add priority", "../escape"}) {
+    EXPECT_THROW(CreateMigrationFolder(dir.path(), bad, std::chrono::system_clock::now()),
+                 MigrationFilesError)
+        << bad;
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 }  // namespace

@@ -1,0 +1,186 @@
+// The photoflow-migrate binary as operators and Kubernetes Jobs run it.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <pqxx/nontransaction>
+
+#include "migrate/migration_files.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
+
+namespace photoflow {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ChildProcess;
+using testing::TempDir;
+using testing::TestSchema;
+
+constexpr auto kTimeout = 60s;
+
+std::string PrismaInitSql() {
+  std::ifstream in(PHOTOFLOW_PRISMA_FIXTURES "/migration.sql", std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+class MigrateCliTest : public ::testing::Test {
+ protected:
+  MigrateCliTest() {
+    dir_.Write("20260301000000_init/migration.sql", PrismaInitSql());
+    dir_.Write("20260302000000_add_notes/migration.sql", "CREATE TABLE photoflow_notes (id int);");
+    dir_.Write("20260303000000_add_tags/migration.sql", "CREATE TABLE photoflow_tags (id int);");
+  }
+
+  // Runs photoflow-migrate against this test's schema and migrations folder.
+  std::unique_ptr<ChildProcess> Start(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--migrations", dir_.path().string()});
+    return std::make_unique<ChildProcess>(
+        PHOTOFLOW_MIGRATE_BINARY, args,
+        std::map<std::string, std::string>{{"DATABASE_URL", schema_.url()},
+                                           {"PHOTOFLOW_MIGRATIONS_DIR", ""}});
+  }
+
+  // Exit code and output of a finished run.
+  std::pair<int, std::string> Run(std::vector<std::string> args) {
+    auto process = Start(std::move(args));
+    const std::optional<int> code = process->WaitForExit(kTimeout);
+    return {code.value_or(-1), process->Output()};
+  }
+
+  TempDir dir_;
+  TestSchema schema_{/*migrate=*/false};
+};
+
+TEST_F(MigrateCliTest, DeployAppliesThenReportsUpToDate) {
+  const auto [first_code, first] = Run({"deploy"});
+  EXPECT_EQ(first_code, 0) << first;
+  EXPECT_NE(first.find("applied 20260301000000_init in "), std::string::npos) << first;
+  EXPECT_NE(first.find("applied 20260303000000_add_tags in "), std::string::npos) << first;
+  const auto [second_code, second] = Run({"deploy"});
+  EXPECT_EQ(second_code, 0) << second;
+  EXPECT_NE(second.find("database is up to date"), std::string::npos) << second;
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM \"_prisma_migrations\""), "3");
+}
+
+TEST_F(MigrateCliTest, ConcurrentDeploysApplyEachMigrationOnceAndAllSucceed) {
+  std::vector<std::unique_ptr<ChildProcess>> deployers;
+  for (int i = 0; i < 4; ++i) deployers.push_back(Start({"deploy"}));
+  int applied_lines = 0;
+  for (auto& deployer : deployers) {
+    EXPECT_EQ(deployer->WaitForExit(kTimeout), 0) << deployer->Output();
+    std::istringstream lines(deployer->Output());
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("applied ", 0) == 0) ++applied_lines;
+    }
+  }
+  EXPECT_EQ(applied_lines, 3) << "each migration applied by exactly one deployer";
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM \"_prisma_migrations\""), "3");
+  EXPECT_EQ(schema_.QueryValue("SELECT count(DISTINCT migration_name) FROM \"_prisma_migrations\" "
+                               "WHERE finished_at IS NOT NULL"),
+            "3");
+}
+
+TEST_F(MigrateCliTest, StatusExitsZeroOnlyWhenUpToDate) {
+  const auto [pending_code, pending] = Run({"status"});
+  EXPECT_EQ(pending_code, 1) << pending;
+  EXPECT_NE(pending.find("3 pending"), std::string::npos) << pending;
+
+  ASSERT_EQ(Run({"deploy"}).first, 0);
+  const auto [json_code, json] = Run({"status", "--json"});
+  EXPECT_EQ(json_code, 0) << json;
+  EXPECT_EQ(json.rfind(R"({"up_to_date":true,"migrations":[)", 0), 0U) << json;
+
+  dir_.Write("20260302000000_add_notes/migration.sql", "CREATE TABLE photoflow_notes (id bigint);");
+  const auto [modified_code, modified] = Run({"status"});
+  EXPECT_EQ(modified_code, 1) << modified;
+  EXPECT_NE(modified.find("modified"), std::string::npos) << modified;
+  const auto [deploy_code, deploy] = Run({"deploy"});
+  EXPECT_EQ(deploy_code, 1) << deploy;
+  EXPECT_NE(deploy.find("20260302000000_add_notes"), std::string::npos) << deploy;
+}
+
+TEST_F(MigrateCliTest, FailedMigrationIsResolvedFromTheCommandLine) {
+  dir_.Write("20260304000000_broken/migration.sql", "SELECT no_such_column FROM photoflow_tags;");
+  const auto [failed_code, failed] = Run({"deploy"});
+  EXPECT_EQ(failed_code, 1) << failed;
+  EXPECT_NE(failed.find("20260304000000_broken failed"), std::string::npos) << failed;
+  const auto [blocked_code, blocked] = Run({"deploy"});
+  EXPECT_EQ(blocked_code, 1);
+  EXPECT_NE(blocked.find("resolve --rolled-back 20260304000000_broken"), std::string::npos)
+      << blocked;
+
+  EXPECT_EQ(Run({"resolve", "--rolled-back", "20260304000000_broken"}).first, 0);
+  dir_.Write("20260304000000_broken/migration.sql", "SELECT id FROM photoflow_tags;");
+  EXPECT_EQ(Run({"deploy"}).first, 0);
+  EXPECT_EQ(Run({"status"}).first, 0);
+}
+
+TEST_F(MigrateCliTest, LockHeldByAnotherDeployerTimesOutWithExitOne) {
+  auto other = schema_.Connect();
+  pqxx::nontransaction(*other).exec("SELECT pg_advisory_lock(72707369)");
+  const auto [code, output] = Run({"--lock-timeout", "0.3", "deploy"});
+  EXPECT_EQ(code, 1) << output;
+  EXPECT_NE(output.find("could not take the migration lock"), std::string::npos) << output;
+  EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('\"Tasks\"') IS NULL"), "t");
+}
+
+TEST_F(MigrateCliTest, ResetRefusesWithoutForce) {
+  ASSERT_EQ(Run({"deploy"}).first, 0);
+  schema_.QueryValue("INSERT INTO photoflow_notes VALUES (1) RETURNING id");
+  const auto [refused_code, refused] = Run({"reset"});
+  EXPECT_EQ(refused_code, 2) << refused;
+  EXPECT_NE(refused.find("--force"), std::string::npos) << refused;
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM photoflow_notes"), "1");
+
+  EXPECT_EQ(Run({"reset", "--force"}).first, 0);
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM photoflow_notes"), "0");
+}
+
+TEST_F(MigrateCliTest, NewCreatesATimestampedFolder) {
+  const auto [code, output] = Run({"new", "add_priority"});
+  EXPECT_EQ(code, 0) << output;
+  const auto files = migrate::LoadMigrationFiles(dir_.path());
+  ASSERT_EQ(files.size(), 4U);
+  EXPECT_TRUE(files.back().name.ends_with("_add_priority")) << files.back().name;
+  EXPECT_EQ(Run({"new", "Add-Priority"}).first, 2);
+  EXPECT_EQ(migrate::LoadMigrationFiles(dir_.path()).size(), 4U);
+}
+
+TEST_F(MigrateCliTest, UsageErrorsExitTwoAndTouchNothing) {
+  dir_.Write("not_a_migration_name/migration.sql", "SELECT 1;");
+  const std::vector<std::vector<std::string>> bad_calls = {
+      {"frobnicate"},
+      {},
+      {"deploy", "extra"},
+      {"deploy", "--bogus"},
+      {"resolve"},
+      {"resolve", "--applied", "x", "--rolled-back", "y"},
+      {"status", "--force"},
+      {"deploy", "--lock-timeout", "soon"},
+      {"deploy"},  // the folder named not_a_migration_name
+  };
+  for (const auto& args : bad_calls) {
+    const auto [code, output] = Run(args);
+    EXPECT_EQ(code, 2) << output;
+  }
+  std::filesystem::remove_all(dir_.path() / "not_a_migration_name");
+  for (const auto& [args, env] :
+       std::vector<std::pair<std::vector<std::string>, std::map<std::string, std::string>>>{
+           {{"deploy"}, {{"DATABASE_URL", ""}}},
+           {{"deploy", "--migrations", "/nonexistent"}, {{"DATABASE_URL", schema_.url()}}}}) {
+    ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, args, env);
+    EXPECT_EQ(migrate.WaitForExit(kTimeout), 2) << migrate.Output();
+  }
+  dir_.Write("20260305000000_empty/README", "no migration.sql here");
+  EXPECT_EQ(Run({"deploy"}).first, 2);
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_tables WHERE schemaname = '" +
+                               schema_.name() + "'"),
+            "0");
+}
+
+}  // namespace
+}  // namespace photoflow

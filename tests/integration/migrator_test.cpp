@@ -1,0 +1,218 @@
+// photoflow-migrate's engine against a real PostgreSQL, including databases
+// that Prisma Migrate created.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <pqxx/nontransaction>
+#include <pqxx/result>
+
+#include "config/config.hpp"
+#include "migrate/migration_files.hpp"
+#include "migrate/migrator.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
+
+namespace photoflow {
+namespace {
+
+using migrate::MigrationState;
+using testing::TempDir;
+using testing::TestSchema;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+std::string PrismaInitSql() { return ReadFile(PHOTOFLOW_PRISMA_FIXTURES "/migration.sql"); }
+
+migrate::Migrator MigratorFor(const TestSchema& schema,
+                              std::chrono::milliseconds lock_timeout = std::chrono::seconds(30)) {
+  const config::DatabaseUrl url = schema.parsed_url();
+  return migrate::Migrator({url.libpq_url, url.schema, lock_timeout});
+}
+
+// The catalog of a schema, with the schema's name taken out, as comparable text.
+std::vector<std::string> Catalog(const TestSchema& schema) {
+  auto connection = schema.Connect();
+  pqxx::nontransaction txn(*connection);
+  std::vector<std::string> lines;
+  const char* queries[] = {
+      "SELECT 'column', table_name, column_name, data_type, "
+      "coalesce(datetime_precision::text, ''), is_nullable, coalesce(column_default, '') "
+      "FROM information_schema.columns WHERE table_schema = $1 "
+      "AND table_name <> '_prisma_migrations' ORDER BY table_name, ordinal_position",
+      "SELECT 'index', indexname, replace(indexdef, schemaname || '.', '') FROM pg_indexes "
+      "WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY indexname",
+      "SELECT 'constraint', conname, contype::text, pg_get_constraintdef(c.oid) "
+      "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+      "WHERE n.nspname = $1 AND conname <> '_prisma_migrations_pkey' ORDER BY conname",
+      "SELECT 'sequence', sequence_name, data_type, start_value, increment "
+      "FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY sequence_name",
+  };
+  for (const char* query : queries) {
+    for (const pqxx::row& row : txn.exec_params(query, schema.name())) {
+      std::string line;
+      for (const pqxx::field& field : row) line += std::string(field.c_str()) + " | ";
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
+TEST(MigratorTest, FreshDeployCreatesExactlyWhatPrismaCreates) {
+  TestSchema ours(/*migrate=*/false);
+  MigratorFor(ours).Deploy(migrate::LoadMigrationFiles(config::DefaultMigrationsDir()));
+
+  TestSchema prismas(/*migrate=*/false);
+  auto connection = prismas.Connect();
+  pqxx::nontransaction(*connection).exec(PrismaInitSql());
+
+  const std::vector<std::string> expected = Catalog(prismas);
+  EXPECT_GT(expected.size(), 15U);
+  EXPECT_EQ(Catalog(ours), expected);
+}
+
+TEST(MigratorTest, HistoryWrittenByPrismaIsHonoured) {
+  TestSchema schema(/*migrate=*/false);
+  auto connection = schema.Connect();
+  pqxx::nontransaction prisma(*connection);
+  // What `prisma migrate deploy` leaves behind (its DDL and row format).
+  prisma.exec(PrismaInitSql());
+  prisma.exec(R"sql(CREATE TABLE "_prisma_migrations" (
+    "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL,
+    "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT,
+    "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count" INTEGER NOT NULL DEFAULT 0))sql");
+  prisma.exec_params(
+      "INSERT INTO \"_prisma_migrations\" VALUES ('5c1f6d2e-5f43-4f0e-9a43-0d1e8d6f1b2a', $1, "
+      "'2026-03-01 00:00:01.123+00', '20260301000000_init', NULL, NULL, "
+      "'2026-03-01 00:00:00.456+00', 1)",
+      migrate::Sha256Hex(PrismaInitSql()));
+
+  const auto files = migrate::LoadMigrationFiles(config::DefaultMigrationsDir());
+  migrate::Migrator migrator = MigratorFor(schema);
+  EXPECT_TRUE(migrator.Status(files).UpToDate());
+  EXPECT_TRUE(migrator.Deploy(files).empty()) << "nothing may be applied twice";
+  EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM \"_prisma_migrations\""), "1");
+}
+
+TEST(MigratorTest, ResolveAppliedBaselinesASchemaWithoutHistory) {
+  TestSchema schema(/*migrate=*/false);
+  auto connection = schema.Connect();
+  pqxx::nontransaction(*connection).exec(PrismaInitSql());  // created by hand, e.g. restored dump
+  const auto files = migrate::LoadMigrationFiles(config::DefaultMigrationsDir());
+  migrate::Migrator migrator = MigratorFor(schema);
+  EXPECT_EQ(migrator.Status(files).migrations.at(0).state, MigrationState::kPending);
+
+  migrator.ResolveApplied(files, "20260301000000_init");
+  EXPECT_TRUE(migrator.Status(files).UpToDate());
+  EXPECT_TRUE(migrator.Deploy(files).empty());
+  EXPECT_THROW(migrator.ResolveApplied(files, "20260301000000_init"), migrate::MigrationError);
+  EXPECT_THROW(migrator.ResolveApplied(files, "20260301000000_nope"), migrate::MigrationFilesError);
+}
+
+class MigrationFolderTest : public ::testing::Test {
+ protected:
+  MigrationFolderTest() {
+    dir_.Write("20260301000000_init/migration.sql", PrismaInitSql());
+    dir_.Write("20260302000000_add_notes/migration.sql",
+               "CREATE TABLE photoflow_notes (id serial PRIMARY KEY, note text NOT NULL);");
+  }
+  std::vector<migrate::MigrationFile> Files() const {
+    return migrate::LoadMigrationFiles(dir_.path());
+  }
+
+  TempDir dir_;
+  TestSchema schema_{/*migrate=*/false};
+  migrate::Migrator migrator_ = MigratorFor(schema_);
+};
+
+TEST_F(MigrationFolderTest, EditedMigrationIsReportedModifiedAndBlocksDeploy) {
+  ASSERT_EQ(migrator_.Deploy(Files()).size(), 2U);
+  dir_.Write("20260302000000_add_notes/migration.sql",
+             "CREATE TABLE photoflow_notes (id serial PRIMARY KEY, note text);");
+  dir_.Write("20260303000000_add_tags/migration.sql", "CREATE TABLE photoflow_tags (id int);");
+
+  const migrate::StatusReport report = migrator_.Status(Files());
+  EXPECT_EQ(report.migrations.at(1).state, MigrationState::kModified);
+  EXPECT_EQ(report.migrations.at(2).state, MigrationState::kPending);
+  try {
+    migrator_.Deploy(Files());
+    FAIL() << "deploy went on past a modified migration";
+  } catch (const migrate::MigrationError& error) {
+    EXPECT_NE(std::string(error.what()).find("20260302000000_add_notes"), std::string::npos);
+  }
+  EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('photoflow_tags') IS NULL"), "t");
+}
+
+TEST_F(MigrationFolderTest, FailedMigrationBlocksUntilResolvedThenRunsAgain) {
+  dir_.Write("20260303000000_broken/migration.sql",
+             "CREATE TABLE half_done (id int); SELECT no_such_column FROM photoflow_notes;");
+  dir_.Write("20260304000000_after/migration.sql", "CREATE TABLE after_broken (id int);");
+  EXPECT_THROW(migrator_.Deploy(Files()), migrate::MigrationError);
+
+  migrate::StatusReport report = migrator_.Status(Files());
+  EXPECT_EQ(report.migrations.at(1).state, MigrationState::kApplied);
+  EXPECT_EQ(report.migrations.at(2).state, MigrationState::kFailed);
+  EXPECT_NE(report.migrations.at(2).logs.find("no_such_column"), std::string::npos);
+  EXPECT_EQ(report.migrations.at(3).state, MigrationState::kPending);
+  EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('half_done') IS NULL"), "t")
+      << "the failed migration was rolled back";
+  EXPECT_THROW(migrator_.Deploy(Files()), migrate::MigrationError) << "blocked while failed";
+  EXPECT_THROW(migrator_.ResolveRolledBack(Files(), "20260304000000_after"),
+               migrate::MigrationError)
+      << "only failed migrations can be rolled back";
+
+  migrator_.ResolveRolledBack(Files(), "20260303000000_broken");
+  dir_.Write("20260303000000_broken/migration.sql", "CREATE TABLE half_done (id int);");
+  const auto applied = migrator_.Deploy(Files());
+  ASSERT_EQ(applied.size(), 2U);
+  EXPECT_EQ(applied[0].name, "20260303000000_broken");
+  EXPECT_TRUE(migrator_.Status(Files()).UpToDate());
+}
+
+TEST_F(MigrationFolderTest, ResolveAppliedAcceptsAFailedMigrationFinishedByHand) {
+  dir_.Write("20260303000000_broken/migration.sql", "SELECT no_such_function();");
+  EXPECT_THROW(migrator_.Deploy(Files()), migrate::MigrationError);
+  migrator_.ResolveApplied(Files(), "20260303000000_broken");
+  EXPECT_TRUE(migrator_.Status(Files()).UpToDate());
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM \"_prisma_migrations\" WHERE "
+                               "migration_name = '20260303000000_broken' AND "
+                               "rolled_back_at IS NOT NULL"),
+            "1");
+}
+
+TEST_F(MigrationFolderTest, MigrationsMissingLocallyAreReported) {
+  ASSERT_EQ(migrator_.Deploy(Files()).size(), 2U);
+  std::filesystem::remove_all(dir_.path() / "20260302000000_add_notes");
+  const migrate::StatusReport report = migrator_.Status(Files());
+  EXPECT_EQ(report.migrations.at(1).state, MigrationState::kMissingLocally);
+  EXPECT_FALSE(report.UpToDate());
+}
+
+TEST_F(MigrationFolderTest, LockHeldElsewhereTimesOutAndChangesNothing) {
+  auto other = schema_.Connect();  // another deployer (Prisma or us) holding the lock
+  pqxx::nontransaction(*other).exec("SELECT pg_advisory_lock(72707369)");
+  migrate::Migrator impatient = MigratorFor(schema_, std::chrono::milliseconds(300));
+  EXPECT_THROW(impatient.Deploy(Files()), migrate::LockTimeout);
+  EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('\"_prisma_migrations\"') IS NULL"), "t");
+  pqxx::nontransaction(*other).exec("SELECT pg_advisory_unlock(72707369)");
+  EXPECT_EQ(impatient.Deploy(Files()).size(), 2U);
+}
+
+TEST_F(MigrationFolderTest, ResetDropsEverythingAndReappliesAllMigrations) {
+  ASSERT_EQ(migrator_.Deploy(Files()).size(), 2U);
+  schema_.QueryValue("INSERT INTO photoflow_notes (note) VALUES ('gone after reset') RETURNING id");
+  schema_.QueryValue("CREATE TABLE stray (id int); SELECT 1");
+  EXPECT_EQ(migrator_.Reset(Files()).size(), 2U);
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM photoflow_notes"), "0");
+  EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('stray') IS NULL"), "t");
+  EXPECT_TRUE(migrator_.Status(Files()).UpToDate());
+}
+
+}  // namespace
+}  // namespace photoflow
