@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -37,7 +38,8 @@ constexpr Setting kSettings[] = {
     {"PHOTOFLOW_LOG_LEVEL", "--log-level", "LEVEL", "info", "debug, info, warn or error."},
     {"PHOTOFLOW_MIGRATE", "--migrate", "", "false",
      "Apply pending migrations (photoflow-migrate deploy) before serving."},
-    {"PHOTOFLOW_MIGRATIONS_DIR", "--migrations", "DIR", "the source tree's migrations/",
+    {"PHOTOFLOW_MIGRATIONS_DIR", "--migrations", "DIR",
+     "the installed share/photoflow/migrations, else the source tree's migrations/",
      "Folder of <timestamp>_<name>/migration.sql migrations."},
 };
 
@@ -65,7 +67,18 @@ int DefaultConnectionLimit() {
   return static_cast<int>(cores) * 2 + 1;
 }
 
-std::string DefaultMigrationsDir() { return PHOTOFLOW_DEFAULT_MIGRATIONS_DIR; }
+std::string DefaultMigrationsDir() {
+  // An installed binary (bin/photoflow-migrate, as in the container image)
+  // uses the copy installed beside it; a build-tree binary uses the sources.
+  std::error_code error;
+  const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path installed =
+        executable.parent_path().parent_path() / "share" / "photoflow" / "migrations";
+    if (std::filesystem::is_directory(installed, error)) return installed.string();
+  }
+  return PHOTOFLOW_DEFAULT_MIGRATIONS_DIR;
+}
 
 ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
                                    const EnvironmentLookup& env) {

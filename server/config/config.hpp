@@ -53,7 +53,9 @@ std::string HelpText(std::string_view program);
 // 2 x hardware threads + 1, as Prisma sizes its pool.
 int DefaultConnectionLimit();
 
-// Where migrations are read from when nothing says otherwise.
+// Where migrations are read from when nothing says otherwise: the installed
+// copy (<prefix>/share/photoflow/migrations) for an installed binary, else
+// the source tree's migrations/.
 std::string DefaultMigrationsDir();
 
 }  // namespace photoflow::config

@@ -150,6 +150,12 @@ int RunCommand(const Arguments& args) {
     const auto applied = migrator.Deploy(files, PrintApplied);
     std::cout << (applied.empty() ? "database is up to date" : "all migrations applied") << " ("
               << files.size() << " in " << args.migrations_dir << ")" << std::endl;
+    for (const auto* missing :
+         migrator.Status(files).With(migrate::MigrationState::kMissingLocally)) {
+      std::cerr << "photoflow-migrate: warning: " << missing->name
+                << " is applied in the database but has no folder in " << args.migrations_dir
+                << " (is this checkout older than the database?)" << std::endl;
+    }
     return 0;
   }
   if (command == "status") {
