@@ -201,7 +201,8 @@ TEST_F(MigrationFolderTest, LockHeldElsewhereTimesOutAndChangesNothing) {
   EXPECT_THROW(impatient.Deploy(Files()), migrate::LockTimeout);
   EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('\"_prisma_migrations\"') IS NULL"), "t");
   pqxx::nontransaction(*other).exec("SELECT pg_advisory_unlock(72707369)");
-  EXPECT_EQ(impatient.Deploy(Files()).size(), 2U);
+  // Patient again: tests running in parallel may hold the lock for a moment.
+  EXPECT_EQ(migrator_.Deploy(Files()).size(), 2U);
 }
 
 TEST_F(MigrationFolderTest, ResetDropsEverythingAndReappliesAllMigrations) {
