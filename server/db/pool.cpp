@@ -7,6 +7,7 @@
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 
+#include "db/connection_settings.hpp"
 #include "db/errors.hpp"
 
 namespace photoflow::db {
@@ -181,13 +182,7 @@ std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
   } catch (const pqxx::broken_connection& e) {
     throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
   }
-  // libpqxx 6 would silently reconnect a broken connection and lose the
-  // session settings below; we replace broken connections ourselves instead.
-  // (Deprecated because libpqxx 7 dropped reactivation altogether.)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-  connection->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
+  DisableReactivation(*connection);
   // Timestamps are UTC in this database (the Prisma app writes UTC), so the
   // column defaults (CURRENT_TIMESTAMP) must be evaluated in UTC too.
   pqxx::nontransaction setup(*connection);

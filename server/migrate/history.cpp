@@ -4,9 +4,12 @@
 
 namespace photoflow::migrate::history {
 
-void EnsureTable(pqxx::transaction_base& txn) {
-  txn.exec(R"sql(
-CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+// The table name is the only text put into these statements; it is the
+// operator's schema from DATABASE_URL, quoted as an identifier by the caller.
+// Every value is a bound parameter.
+
+void EnsureTable(pqxx::transaction_base& txn, const std::string& table) {
+  txn.exec("CREATE TABLE IF NOT EXISTS " + table + R"sql( (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum"              VARCHAR(64) NOT NULL,
     "finished_at"           TIMESTAMPTZ,
@@ -18,12 +21,13 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 ))sql");
 }
 
-std::vector<HistoryRow> Read(pqxx::transaction_base& txn) {
-  if (txn.exec("SELECT to_regclass('\"_prisma_migrations\"') IS NULL")[0][0].as<bool>()) return {};
+std::vector<HistoryRow> Read(pqxx::transaction_base& txn, const std::string& table) {
+  if (txn.exec_params("SELECT to_regclass($1) IS NULL", table)[0][0].as<bool>()) return {};
   std::vector<HistoryRow> rows;
-  for (const pqxx::row& row : txn.exec(
-           "SELECT migration_name, checksum, finished_at::text, rolled_back_at::text, logs, "
-           "started_at::text FROM \"_prisma_migrations\" ORDER BY started_at, migration_name")) {
+  for (const pqxx::row& row :
+       txn.exec("SELECT migration_name, checksum, finished_at::text, rolled_back_at::text, logs, "
+                "started_at::text FROM " +
+                table + " ORDER BY started_at, migration_name")) {
     HistoryRow history;
     history.migration_name = row[0].as<std::string>();
     history.checksum = row[1].as<std::string>();
@@ -36,39 +40,46 @@ std::vector<HistoryRow> Read(pqxx::transaction_base& txn) {
   return rows;
 }
 
-void RecordStarted(pqxx::transaction_base& txn, const MigrationFile& migration) {
-  txn.exec_params(
-      "INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, started_at, "
-      "applied_steps_count) VALUES (gen_random_uuid()::text, $1, $2, now(), 0)",
-      migration.checksum, migration.name);
+std::string RecordStarted(pqxx::transaction_base& txn, const std::string& table,
+                          const MigrationFile& migration) {
+  return txn
+      .exec_params("INSERT INTO " + table +
+                       " (id, checksum, migration_name, started_at, applied_steps_count) "
+                       "VALUES (gen_random_uuid()::text, $1, $2, now(), 0) RETURNING id",
+                   migration.checksum, migration.name)[0][0]
+      .as<std::string>();
 }
 
-void RecordFinished(pqxx::transaction_base& txn, const MigrationFile& migration) {
-  txn.exec_params(
-      "UPDATE \"_prisma_migrations\" SET finished_at = clock_timestamp(), applied_steps_count = 1 "
-      "WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL",
-      migration.name);
+void RecordFinished(pqxx::transaction_base& txn, const std::string& table, const std::string& id) {
+  txn.exec_params("UPDATE " + table +
+                      " SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1",
+                  id);
 }
 
-void RecordFailed(pqxx::transaction_base& txn, const MigrationFile& migration,
+void RecordFailed(pqxx::transaction_base& txn, const std::string& table,
+                  const MigrationFile& migration, const std::string& started_at,
                   const std::string& logs) {
-  txn.exec_params(
-      "INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, logs, started_at, "
-      "applied_steps_count) VALUES (gen_random_uuid()::text, $1, $2, $3, now(), 0)",
-      migration.checksum, migration.name, logs);
+  txn.exec_params("INSERT INTO " + table +
+                      " (id, checksum, migration_name, logs, started_at, applied_steps_count) "
+                      "VALUES (gen_random_uuid()::text, $1, $2, $3, $4::timestamptz, 0)",
+                  migration.checksum, migration.name, logs, started_at);
 }
 
-void RecordAppliedWithoutRunning(pqxx::transaction_base& txn, const MigrationFile& migration) {
+void RecordAppliedWithoutRunning(pqxx::transaction_base& txn, const std::string& table,
+                                 const MigrationFile& migration) {
   txn.exec_params(
-      "INSERT INTO \"_prisma_migrations\" (id, checksum, migration_name, started_at, finished_at, "
-      "applied_steps_count) VALUES (gen_random_uuid()::text, $1, $2, now(), now(), 0)",
+      "INSERT INTO " + table +
+          " (id, checksum, migration_name, started_at, finished_at, applied_steps_count) "
+          "VALUES (gen_random_uuid()::text, $1, $2, now(), now(), 0)",
       migration.checksum, migration.name);
 }
 
-void MarkFailedRolledBack(pqxx::transaction_base& txn, const std::string& name) {
+void MarkFailedRolledBack(pqxx::transaction_base& txn, const std::string& table,
+                          const std::string& name) {
   txn.exec_params(
-      "UPDATE \"_prisma_migrations\" SET rolled_back_at = now() "
-      "WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL",
+      "UPDATE " + table +
+          " SET rolled_back_at = now() "
+          "WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL",
       name);
 }
 

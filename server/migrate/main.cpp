@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ constexpr const char* kUsage =
     "Exit codes: 0 success (status: up to date), 1 failure (status: not up to date),\n"
     "2 usage error (nothing was changed).\n";
 
+// A command line that cannot run; nothing has touched the database.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 int Usage(const std::string& problem) {
   std::cerr << "photoflow-migrate: " << problem << "\n\n" << kUsage;
   return kExitUsage;
@@ -63,7 +70,7 @@ struct Arguments {
   bool help = false;
 };
 
-// Throws std::invalid_argument for unknown options or missing values.
+// Throws UsageError for unknown options or missing values.
 Arguments Parse(const std::vector<std::string>& args, const config::EnvironmentLookup& env) {
   Arguments parsed;
   parsed.database_url = env("DATABASE_URL").value_or("");
@@ -77,7 +84,7 @@ Arguments Parse(const std::vector<std::string>& args, const config::EnvironmentL
     }
     auto value = [&]() -> std::string {
       if (inline_value) return *inline_value;
-      if (i + 1 == args.size()) throw std::invalid_argument(arg + " needs a value");
+      if (i + 1 == args.size()) throw UsageError(arg + " needs a value");
       return args[++i];
     };
     if (arg == "--help" || arg == "-h") {
@@ -97,7 +104,7 @@ Arguments Parse(const std::vector<std::string>& args, const config::EnvironmentL
     } else if (arg == "--force" && !inline_value) {
       parsed.force = true;
     } else if (arg.starts_with("-")) {
-      throw std::invalid_argument("unknown option '" + args[i] + "'");
+      throw UsageError("unknown option '" + args[i] + "'");
     } else {
       parsed.positional.push_back(arg);
     }
@@ -113,48 +120,70 @@ int RunCommand(const Arguments& args) {
   const std::string& command = args.positional.at(0);
   const bool resolve = command == "resolve";
   if ((args.applied || args.rolled_back) && !resolve) {
-    throw std::invalid_argument("--applied and --rolled-back belong to `resolve`");
+    throw UsageError("--applied and --rolled-back belong to `resolve`");
   }
-  if (args.json && command != "status") throw std::invalid_argument("--json belongs to `status`");
-  if (args.force && command != "reset") throw std::invalid_argument("--force belongs to `reset`");
+  if (args.json && command != "status") throw UsageError("--json belongs to `status`");
+  if (args.force && command != "reset") throw UsageError("--force belongs to `reset`");
 
   if (command == "new") {
-    if (args.positional.size() != 2) throw std::invalid_argument("usage: new NAME");
+    if (args.positional.size() != 2) throw UsageError("usage: new NAME");
     const auto folder = migrate::CreateMigrationFolder(args.migrations_dir, args.positional[1],
                                                        std::chrono::system_clock::now());
     std::cout << "created " << (folder / "migration.sql").string() << std::endl;
     return 0;
   }
   if (command != "deploy" && command != "status" && !resolve && command != "reset") {
-    throw std::invalid_argument("unknown command '" + command + "'");
+    throw UsageError("unknown command '" + command + "'");
   }
-  if (args.positional.size() != 1) throw std::invalid_argument("too many arguments");
+  if (args.positional.size() != 1) throw UsageError("too many arguments");
   if (resolve && args.applied.has_value() == args.rolled_back.has_value()) {
-    throw std::invalid_argument(
-        "resolve needs exactly one of --applied NAME or --rolled-back NAME");
+    throw UsageError("resolve needs exactly one of --applied NAME or --rolled-back NAME");
+  }
+  if (resolve && !migrate::IsValidMigrationName(args.applied.value_or(*args.rolled_back))) {
+    throw UsageError("'" + args.applied.value_or(*args.rolled_back) +
+                     "' is not a migration name (<14-digit UTC timestamp>_<snake_case_name>)");
   }
   if (command == "reset" && !args.force) {
-    throw std::invalid_argument(
+    throw UsageError(
         "reset drops the schema and every row in it; pass --force if that is what you want");
   }
-  if (args.database_url.empty()) {
-    throw std::invalid_argument("DATABASE_URL is not set (or pass --database-url)");
+  if (args.database_url.empty())
+    throw UsageError("DATABASE_URL is not set (or pass --database-url)");
+  config::DatabaseUrl url;
+  std::chrono::milliseconds lock_timeout{0};
+  std::vector<migrate::MigrationFile> files;
+  try {
+    url = config::ParseDatabaseUrl(args.database_url);
+    lock_timeout = config::ParseSeconds("--lock-timeout", args.lock_timeout, 0, 86400);
+    files = migrate::LoadMigrationFiles(args.migrations_dir);
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(error.what());
+  } catch (const migrate::MigrationFilesError& error) {
+    throw UsageError(error.what());
   }
-  const config::DatabaseUrl url = config::ParseDatabaseUrl(args.database_url);
-  const auto lock_timeout = config::ParseSeconds("--lock-timeout", args.lock_timeout, 0, 86400);
-  const std::vector<migrate::MigrationFile> files =
-      migrate::LoadMigrationFiles(args.migrations_dir);
+  if (url.pgbouncer) {
+    // The migration lock and search_path belong to a session, which a
+    // transaction-mode pooler does not keep; Prisma asks for a direct URL too.
+    throw UsageError(
+        "DATABASE_URL has pgbouncer=true: migrations need a direct connection to PostgreSQL "
+        "(session-level advisory lock), not one through PgBouncer");
+  }
 
   migrate::Migrator migrator({url.libpq_url, url.schema, lock_timeout});
   if (command == "deploy") {
     const auto applied = migrator.Deploy(files, PrintApplied);
     std::cout << (applied.empty() ? "database is up to date" : "all migrations applied") << " ("
               << files.size() << " in " << args.migrations_dir << ")" << std::endl;
-    for (const auto* missing :
-         migrator.Status(files).With(migrate::MigrationState::kMissingLocally)) {
-      std::cerr << "photoflow-migrate: warning: " << missing->name
-                << " is applied in the database but has no folder in " << args.migrations_dir
-                << " (is this checkout older than the database?)" << std::endl;
+    try {
+      for (const auto* missing :
+           migrator.Status(files).With(migrate::MigrationState::kMissingLocally)) {
+        std::cerr << "photoflow-migrate: warning: " << missing->name
+                  << " is applied in the database but has no folder in " << args.migrations_dir
+                  << " (is this checkout older than the database?)" << std::endl;
+      }
+    } catch (const std::exception& error) {
+      std::cerr << "photoflow-migrate: warning: could not check for missing migrations: "
+                << error.what() << std::endl;
     }
     return 0;
   }
@@ -184,7 +213,7 @@ int main(int argc, char** argv) {
   Arguments args;
   try {
     args = Parse(std::vector<std::string>(argv + 1, argv + argc), config::ProcessEnvironment());
-  } catch (const std::invalid_argument& error) {
+  } catch (const UsageError& error) {
     return Usage(error.what());
   }
   if (args.help) {
@@ -194,9 +223,9 @@ int main(int argc, char** argv) {
   if (args.positional.empty()) return Usage("no command given");
   try {
     return RunCommand(args);
-  } catch (const std::invalid_argument& error) {  // includes bad DATABASE_URL values
+  } catch (const UsageError& error) {
     return Usage(error.what());
-  } catch (const migrate::MigrationFilesError& error) {
+  } catch (const migrate::MigrationFilesError& error) {  // resolve of a name with no folder
     return Usage(error.what());
   } catch (const pqxx::broken_connection& error) {
     std::cerr << "photoflow-migrate: cannot connect to PostgreSQL: " << error.what() << std::endl;

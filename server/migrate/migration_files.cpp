@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include <openssl/evp.h>
 
@@ -78,19 +78,53 @@ std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir, st
   return folder;
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
+namespace {
+
+std::vector<unsigned char> Sha256(std::string_view data) {
+  std::vector<unsigned char> digest(EVP_MAX_MD_SIZE);
   unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
+  digest.resize(length);
+  return digest;
+}
+
+// Lower-case hex; `zero_padded` false reproduces the unpadded checksums an old
+// Prisma version wrote (a byte below 0x10 as a single digit).
+std::string Hex(const std::vector<unsigned char>& bytes, bool zero_padded) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0F]);
+  for (const unsigned char byte : bytes) {
+    if (zero_padded || byte >= 0x10) hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0x0F]);
   }
   return hex;
+}
+
+std::string ReplaceAll(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out;
+  size_t start = 0;
+  for (size_t at; (at = text.find(from, start)) != std::string_view::npos;
+       start = at + from.size()) {
+    out.append(text.substr(start, at - start)).append(to);
+  }
+  out.append(text.substr(start));
+  return out;
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) { return Hex(Sha256(data), /*zero_padded=*/true); }
+
+bool ChecksumMatches(std::string_view sql, std::string_view recorded) {
+  constexpr size_t kChecksumLength = 64;
+  const bool old_format = !recorded.empty() && recorded.size() != kChecksumLength;
+  for (const std::string& variant :
+       {std::string(sql), ReplaceAll(sql, "\r\n", "\n"), ReplaceAll(sql, "\n", "\r\n")}) {
+    if (Hex(Sha256(variant), /*zero_padded=*/!old_format) == recorded) return true;
+  }
+  return false;
 }
 
 std::vector<MigrationFile> LoadMigrationFiles(const std::filesystem::path& dir) {
@@ -100,22 +134,29 @@ std::vector<MigrationFile> LoadMigrationFiles(const std::filesystem::path& dir) 
                               " does not exist or is not a folder");
   }
   std::vector<MigrationFile> migrations;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (!entry.is_directory()) continue;
+  std::filesystem::directory_iterator entries(dir, error);
+  for (; !error && entries != std::filesystem::directory_iterator(); entries.increment(error)) {
+    const std::filesystem::directory_entry& entry = *entries;
+    if (!entry.is_directory(error)) continue;
     const std::string name = entry.path().filename().string();
     if (!IsValidMigrationName(name)) {
       throw MigrationFilesError("migration folder '" + name +
                                 "' is not named <14-digit UTC timestamp>_<snake_case_name>");
     }
     const std::filesystem::path sql_path = entry.path() / "migration.sql";
+    if (!std::filesystem::is_regular_file(sql_path, error)) {
+      throw MigrationFilesError("migration folder '" + name + "' has no migration.sql file");
+    }
     std::ifstream in(sql_path, std::ios::binary);
-    if (!in) throw MigrationFilesError("cannot read " + sql_path.string());
-    std::ostringstream sql;
-    sql << in.rdbuf();
-    MigrationFile migration{name, sql.str(), ""};
+    std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.is_open() || in.bad()) throw MigrationFilesError("cannot read " + sql_path.string());
+    MigrationFile migration{name, std::move(sql), ""};
     migration.checksum = Sha256Hex(migration.sql);
     migrations.push_back(std::move(migration));
   }
+  if (error)
+    throw MigrationFilesError("cannot read the migrations folder " + dir.string() + ": " +
+                              error.message());
   std::sort(migrations.begin(), migrations.end(),
             [](const MigrationFile& a, const MigrationFile& b) { return a.name < b.name; });
   return migrations;

@@ -36,4 +36,10 @@ std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir, st
 
 std::string Sha256Hex(std::string_view data);
 
+// Whether `sql` matches a checksum recorded in _prisma_migrations, by Prisma
+// Migrate's rules: line endings do not matter (a checkout with CRLF matches an
+// LF checksum and vice versa), and the unpadded hex that an old Prisma version
+// wrote is accepted.
+bool ChecksumMatches(std::string_view sql, std::string_view recorded);
+
 }  // namespace photoflow::migrate

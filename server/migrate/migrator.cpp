@@ -1,11 +1,14 @@
 #include "migrate/migrator.hpp"
 
+#include <optional>
+
 #include <pqxx/connection>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
 
+#include "db/connection_settings.hpp"
 #include "migrate/history.hpp"
 
 namespace photoflow::migrate {
@@ -14,67 +17,96 @@ namespace {
 // Prisma Migrate's advisory lock key: holding it excludes Prisma too.
 constexpr int64_t kPrismaAdvisoryLockKey = 72707369;
 
-// Holds the session-level advisory lock; released on every path (and by
-// PostgreSQL itself if the connection dies).
-class AdvisoryLock {
+// One connection to the target schema, optionally holding the migration lock
+// (session-level: released on every path, and by PostgreSQL itself if the
+// connection dies; reconnection is disabled so that it cannot be lost
+// silently).
+class MigrationSession {
  public:
-  AdvisoryLock(pqxx::connection& connection, std::chrono::milliseconds timeout)
-      : connection_(connection) {
+  enum class Lock { kNone, kExclusive };
+
+  MigrationSession(const MigratorOptions& options, Lock lock, bool create_schema)
+      : connection_(options.libpq_url) {
+    db::DisableReactivation(connection_);
+    if (lock == Lock::kExclusive) TakeLock(options.lock_timeout);  // before anything changes
+    schema_ = options.schema;
+    if (schema_.empty()) {
+      const pqxx::result current =
+          pqxx::nontransaction(connection_).exec("SELECT current_schema()");
+      schema_ = current[0][0].is_null() ? "public" : current[0][0].as<std::string>();
+    }
+    if (create_schema) {
+      // The schema name comes from the operator's DATABASE_URL, never from a
+      // request, and is quoted as an identifier.
+      pqxx::nontransaction(connection_)
+          .exec("CREATE SCHEMA IF NOT EXISTS " + connection_.quote_name(schema_));
+    }
+    UseSchema();
+    history_table_ = connection_.quote_name(schema_) + ".\"_prisma_migrations\"";
+  }
+
+  ~MigrationSession() {
+    if (!locked_) return;
+    try {
+      pqxx::nontransaction(connection_)
+          .exec_params("SELECT pg_advisory_unlock($1)", kPrismaAdvisoryLockKey);
+    } catch (const std::exception&) {
+      // The lock dies with the session, which closes right after.
+    }
+  }
+  MigrationSession(const MigrationSession&) = delete;
+  MigrationSession& operator=(const MigrationSession&) = delete;
+
+  pqxx::connection& connection() { return connection_; }
+  const std::string& schema() const { return schema_; }
+  const std::string& history_table() const { return history_table_; }
+
+  // Makes the target schema the only one on search_path (again: a migration
+  // may have changed it).
+  void UseSchema() {
+    pqxx::nontransaction(connection_)
+        .exec_params("SELECT pg_catalog.set_config('search_path', $1, false)",
+                     connection_.quote_name(schema_));
+  }
+
+  void EnsureHistoryTable() {
+    pqxx::work txn(connection_);
+    history::EnsureTable(txn, history_table_);
+    txn.commit();
+  }
+
+  StatusReport ReadStatus(const std::vector<MigrationFile>& files) {
+    pqxx::read_transaction txn(connection_);
+    return AssessStatus(files, history::Read(txn, history_table_));
+  }
+
+ private:
+  void TakeLock(std::chrono::milliseconds timeout) {
     pqxx::nontransaction session(connection_);
-    // lock_timeout bounds the wait for the advisory lock; reset right after,
-    // so that it never applies to the migrations themselves.
+    // lock_timeout bounds the wait; RESET right after restores the role's or
+    // database's own setting for the migrations themselves.
     session.exec_params("SELECT pg_catalog.set_config('lock_timeout', $1, false)",
                         std::to_string(std::max<int64_t>(timeout.count(), 1)));
     try {
       session.exec_params("SELECT pg_advisory_lock($1)", kPrismaAdvisoryLockKey);
     } catch (const pqxx::sql_error& error) {
-      if (error.sqlstate() != "55P03") throw;
+      // 55P03: lock_timeout; 57014: a statement_timeout set for the role.
+      if (error.sqlstate() != "55P03" && error.sqlstate() != "57014") throw;
       throw LockTimeout("could not take the migration lock (advisory lock " +
                         std::to_string(kPrismaAdvisoryLockKey) + ") within " +
                         std::to_string(timeout.count()) +
                         " ms: another photoflow-migrate or `prisma migrate` is running against "
                         "this database; try again when it has finished (or raise --lock-timeout)");
     }
-    session.exec("SELECT pg_catalog.set_config('lock_timeout', '0', false)");
+    locked_ = true;
+    session.exec("RESET lock_timeout");
   }
-  ~AdvisoryLock() {
-    try {
-      pqxx::nontransaction(connection_)
-          .exec_params("SELECT pg_advisory_unlock($1)", kPrismaAdvisoryLockKey);
-    } catch (const std::exception&) {
-      // The lock dies with the session; closing the connection releases it.
-    }
-  }
-  AdvisoryLock(const AdvisoryLock&) = delete;
-  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
 
- private:
-  pqxx::connection& connection_;
+  pqxx::connection connection_;
+  bool locked_ = false;
+  std::string schema_;
+  std::string history_table_;
 };
-
-// The schema commands work in: the configured one, else the connection's
-// current schema (normally "public").
-std::string TargetSchema(pqxx::connection& connection, const std::string& configured) {
-  if (!configured.empty()) return configured;
-  const pqxx::result current = pqxx::nontransaction(connection).exec("SELECT current_schema()");
-  return current[0][0].is_null() ? "public" : current[0][0].as<std::string>();
-}
-
-// Makes `schema` the connection's only schema, creating it when asked to.
-// The name comes from the operator's DATABASE_URL, never from a request, and
-// is quoted as an identifier.
-void UseSchema(pqxx::connection& connection, const std::string& schema, bool create) {
-  if (schema.empty()) return;
-  pqxx::nontransaction setup(connection);
-  if (create) setup.exec("CREATE SCHEMA IF NOT EXISTS " + connection.quote_name(schema));
-  setup.exec_params("SELECT pg_catalog.set_config('search_path', $1, false)",
-                    connection.quote_name(schema));
-}
-
-StatusReport ReadStatus(pqxx::connection& connection, const std::vector<MigrationFile>& files) {
-  pqxx::read_transaction txn(connection);
-  return AssessStatus(files, history::Read(txn));
-}
 
 const MigrationFile& FindFile(const std::vector<MigrationFile>& files, const std::string& name) {
   for (const MigrationFile& file : files) {
@@ -109,8 +141,8 @@ void RefuseBlockedDeploy(const StatusReport& report) {
 }
 
 // Applies the pending migrations of `report`, each in its own transaction
-// together with its history row. Requires the lock.
-std::vector<AppliedMigration> ApplyPending(pqxx::connection& connection,
+// together with its history row. The session holds the lock.
+std::vector<AppliedMigration> ApplyPending(MigrationSession& session,
                                            const std::vector<MigrationFile>& files,
                                            const StatusReport& report,
                                            const Migrator::AppliedCallback& on_applied) {
@@ -118,16 +150,20 @@ std::vector<AppliedMigration> ApplyPending(pqxx::connection& connection,
   for (const MigrationFile& migration : files) {
     const MigrationStatus* status = FindStatus(report, migration.name);
     if (status != nullptr && status->state != MigrationState::kPending) continue;
+    session.UseSchema();
     const auto started = std::chrono::steady_clock::now();
+    const auto started_at = pqxx::nontransaction(session.connection())
+                                .exec("SELECT clock_timestamp()::text")[0][0]
+                                .as<std::string>();
     try {
-      pqxx::work txn(connection);
-      history::RecordStarted(txn, migration);
+      pqxx::work txn(session.connection());
+      const std::string id = history::RecordStarted(txn, session.history_table(), migration);
       txn.exec(migration.sql);
-      history::RecordFinished(txn, migration);
+      history::RecordFinished(txn, session.history_table(), id);
       txn.commit();
     } catch (const pqxx::sql_error& error) {
-      pqxx::work record(connection);
-      history::RecordFailed(record, migration, error.what());
+      pqxx::work record(session.connection());
+      history::RecordFailed(record, session.history_table(), migration, started_at, error.what());
       record.commit();
       throw MigrationError("migration " + migration.name +
                            " failed and was rolled back; it is recorded as failed and blocks "
@@ -148,76 +184,61 @@ Migrator::Migrator(MigratorOptions options) : options_(std::move(options)) {}
 
 std::vector<AppliedMigration> Migrator::Deploy(const std::vector<MigrationFile>& files,
                                                const AppliedCallback& on_applied) {
-  pqxx::connection connection(options_.libpq_url);
-  const AdvisoryLock lock(connection, options_.lock_timeout);  // before anything changes
-  UseSchema(connection, options_.schema, /*create=*/true);
-  {
-    pqxx::work txn(connection);
-    history::EnsureTable(txn);
-    txn.commit();
-  }
-  const StatusReport report = ReadStatus(connection, files);
+  MigrationSession session(options_, MigrationSession::Lock::kExclusive, /*create_schema=*/true);
+  session.EnsureHistoryTable();
+  const StatusReport report = session.ReadStatus(files);
   RefuseBlockedDeploy(report);
-  return ApplyPending(connection, files, report, on_applied);
+  return ApplyPending(session, files, report, on_applied);
 }
 
 StatusReport Migrator::Status(const std::vector<MigrationFile>& files) {
-  pqxx::connection connection(options_.libpq_url);
-  UseSchema(connection, options_.schema, /*create=*/false);
-  return ReadStatus(connection, files);
+  MigrationSession session(options_, MigrationSession::Lock::kNone, /*create_schema=*/false);
+  return session.ReadStatus(files);
 }
 
 void Migrator::ResolveApplied(const std::vector<MigrationFile>& files, const std::string& name) {
   const MigrationFile& file = FindFile(files, name);
-  pqxx::connection connection(options_.libpq_url);
-  const AdvisoryLock lock(connection, options_.lock_timeout);
-  UseSchema(connection, options_.schema, /*create=*/true);
-  pqxx::work txn(connection);
-  history::EnsureTable(txn);
-  const StatusReport report = AssessStatus(files, history::Read(txn));
+  MigrationSession session(options_, MigrationSession::Lock::kExclusive, /*create_schema=*/true);
+  session.EnsureHistoryTable();
+  pqxx::work txn(session.connection());
+  const StatusReport report = AssessStatus(files, history::Read(txn, session.history_table()));
   const MigrationStatus* status = FindStatus(report, name);
   if (status->state == MigrationState::kApplied || status->state == MigrationState::kModified) {
     throw MigrationError("migration " + name + " is already recorded as applied");
   }
-  if (status->state == MigrationState::kFailed) history::MarkFailedRolledBack(txn, name);
-  history::RecordAppliedWithoutRunning(txn, file);
+  if (status->state == MigrationState::kFailed) {
+    history::MarkFailedRolledBack(txn, session.history_table(), name);
+  }
+  history::RecordAppliedWithoutRunning(txn, session.history_table(), file);
   txn.commit();
 }
 
 void Migrator::ResolveRolledBack(const std::vector<MigrationFile>& files, const std::string& name) {
-  pqxx::connection connection(options_.libpq_url);
-  const AdvisoryLock lock(connection, options_.lock_timeout);
-  UseSchema(connection, options_.schema, /*create=*/false);
-  pqxx::work txn(connection);
-  const StatusReport report = AssessStatus(files, history::Read(txn));
+  MigrationSession session(options_, MigrationSession::Lock::kExclusive, /*create_schema=*/false);
+  pqxx::work txn(session.connection());
+  const StatusReport report = AssessStatus(files, history::Read(txn, session.history_table()));
   const MigrationStatus* status = FindStatus(report, name);
   if (status == nullptr || status->state != MigrationState::kFailed) {
     throw MigrationError("migration " + name +
                          " is not in a failed state; only failed migrations can be marked "
                          "rolled back");
   }
-  history::MarkFailedRolledBack(txn, name);
+  history::MarkFailedRolledBack(txn, session.history_table(), name);
   txn.commit();
 }
 
 std::vector<AppliedMigration> Migrator::Reset(const std::vector<MigrationFile>& files,
                                               const AppliedCallback& on_applied) {
-  pqxx::connection connection(options_.libpq_url);
-  const AdvisoryLock lock(connection, options_.lock_timeout);
-  const std::string schema = TargetSchema(connection, options_.schema);
+  MigrationSession session(options_, MigrationSession::Lock::kExclusive, /*create_schema=*/false);
   {
-    pqxx::work txn(connection);
-    txn.exec("DROP SCHEMA IF EXISTS " + connection.quote_name(schema) + " CASCADE");
-    txn.exec("CREATE SCHEMA " + connection.quote_name(schema));
+    const std::string schema = session.connection().quote_name(session.schema());
+    pqxx::work txn(session.connection());
+    txn.exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    txn.exec("CREATE SCHEMA " + schema);
     txn.commit();
   }
-  UseSchema(connection, schema, /*create=*/false);
-  {
-    pqxx::work txn(connection);
-    history::EnsureTable(txn);
-    txn.commit();
-  }
-  return ApplyPending(connection, files, ReadStatus(connection, files), on_applied);
+  session.EnsureHistoryTable();
+  return ApplyPending(session, files, session.ReadStatus(files), on_applied);
 }
 
 }  // namespace photoflow::migrate

@@ -60,20 +60,21 @@ StatusReport AssessStatus(const std::vector<MigrationFile>& files,
     const HistoryRow* finished = nullptr;
     const HistoryRow* unfinished = nullptr;
     for (const HistoryRow* row : rows) (row->finished_at ? finished : unfinished) = row;
-    if (finished != nullptr) {
+    if (unfinished != nullptr) {
+      // As in Prisma, an unresolved failure blocks even if another attempt finished.
+      status.state = MigrationState::kFailed;
+      status.database_checksum = unfinished->checksum;
+      status.logs = unfinished->logs.value_or("");
+    } else if (finished != nullptr) {
       status.database_checksum = finished->checksum;
       status.applied_at = *finished->finished_at;
       if (!local.contains(name)) {
         status.state = MigrationState::kMissingLocally;
-      } else if (local.at(name)->checksum != finished->checksum) {
+      } else if (!ChecksumMatches(local.at(name)->sql, finished->checksum)) {
         status.state = MigrationState::kModified;
       } else {
         status.state = MigrationState::kApplied;
       }
-    } else if (unfinished != nullptr) {
-      status.state = MigrationState::kFailed;
-      status.database_checksum = unfinished->checksum;
-      status.logs = unfinished->logs.value_or("");
     }
   }
 

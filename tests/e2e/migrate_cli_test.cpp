@@ -150,33 +150,54 @@ TEST_F(MigrateCliTest, NewCreatesATimestampedFolder) {
   EXPECT_EQ(migrate::LoadMigrationFiles(dir_.path()).size(), 4U);
 }
 
-TEST_F(MigrateCliTest, UsageErrorsExitTwoAndTouchNothing) {
-  dir_.Write("not_a_migration_name/migration.sql", "SELECT 1;");
-  const std::vector<std::vector<std::string>> bad_calls = {
-      {"frobnicate"},
-      {},
-      {"deploy", "extra"},
-      {"deploy", "--bogus"},
-      {"resolve"},
-      {"resolve", "--applied", "x", "--rolled-back", "y"},
-      {"status", "--force"},
-      {"deploy", "--lock-timeout", "soon"},
-      {"deploy"},  // the folder named not_a_migration_name
+TEST_F(MigrateCliTest, UsageErrorsExitTwoWithAClearMessageAndTouchNothing) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad_calls = {
+      {{"frobnicate"}, "unknown command 'frobnicate'"},
+      {{}, "no command given"},
+      {{"deploy", "extra"}, "too many arguments"},
+      {{"deploy", "--bogus"}, "unknown option '--bogus'"},
+      {{"resolve"}, "exactly one of --applied NAME or --rolled-back NAME"},
+      {{"resolve", "--applied", "x", "--rolled-back", "y"}, "exactly one of"},
+      {{"resolve", "--rolled-back", "not-a-name"}, "'not-a-name' is not a migration name"},
+      {{"resolve", "--applied", "20260309000000_unknown"}, "no migration folder named"},
+      {{"status", "--force"}, "--force belongs to `reset`"},
+      {{"deploy", "--json"}, "--json belongs to `status`"},
+      {{"deploy", "--lock-timeout", "soon"}, "--lock-timeout must be a number of seconds"},
+      {{"deploy", "--migrations"}, "--migrations needs a value"},
+      {{"reset"}, "pass --force"},
   };
-  for (const auto& args : bad_calls) {
+  for (const auto& [args, message] : bad_calls) {
     const auto [code, output] = Run(args);
     EXPECT_EQ(code, 2) << output;
+    EXPECT_NE(output.find(message), std::string::npos)
+        << "expected '" << message << "' in " << output;
   }
-  std::filesystem::remove_all(dir_.path() / "not_a_migration_name");
-  for (const auto& [args, env] :
-       std::vector<std::pair<std::vector<std::string>, std::map<std::string, std::string>>>{
-           {{"deploy"}, {{"DATABASE_URL", ""}}},
-           {{"deploy", "--migrations", "/nonexistent"}, {{"DATABASE_URL", schema_.url()}}}}) {
-    ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, args, env);
+  for (const auto& [env, message] :
+       std::vector<std::pair<std::map<std::string, std::string>, std::string>>{
+           {{{"DATABASE_URL", ""}}, "DATABASE_URL is not set"},
+           {{{"DATABASE_URL", "mysql://h/db"}}, "must start with postgresql://"},
+           {{{"DATABASE_URL", schema_.url() + "&pgbouncer=true"}}, "pgbouncer=true"}}) {
+    ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, {"--migrations", dir_.path().string(), "deploy"},
+                         env);
     EXPECT_EQ(migrate.WaitForExit(kTimeout), 2) << migrate.Output();
+    EXPECT_NE(migrate.Output().find(message), std::string::npos) << migrate.Output();
   }
+  {
+    ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, {"--migrations", "/nonexistent", "deploy"},
+                         {{"DATABASE_URL", schema_.url()}});
+    EXPECT_EQ(migrate.WaitForExit(kTimeout), 2) << migrate.Output();
+    EXPECT_NE(migrate.Output().find("does not exist"), std::string::npos) << migrate.Output();
+  }
+  dir_.Write("not_a_migration_name/migration.sql", "SELECT 1;");
+  const auto [bad_name_code, bad_name] = Run({"deploy"});
+  EXPECT_EQ(bad_name_code, 2);
+  EXPECT_NE(bad_name.find("'not_a_migration_name' is not named"), std::string::npos) << bad_name;
+  std::filesystem::remove_all(dir_.path() / "not_a_migration_name");
   dir_.Write("20260305000000_empty/README", "no migration.sql here");
-  EXPECT_EQ(Run({"deploy"}).first, 2);
+  const auto [no_sql_code, no_sql] = Run({"deploy"});
+  EXPECT_EQ(no_sql_code, 2);
+  EXPECT_NE(no_sql.find("has no migration.sql"), std::string::npos) << no_sql;
+
   EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_tables WHERE schemaname = '" +
                                schema_.name() + "'"),
             "0");

@@ -29,6 +29,32 @@ std::string ReadFile(const std::string& path) {
 
 std::string PrismaInitSql() { return ReadFile(PHOTOFLOW_PRISMA_FIXTURES "/migration.sql"); }
 
+// The history table exactly as Prisma Migrate creates it.
+constexpr const char* kPrismaHistoryDdl = R"sql(CREATE TABLE "_prisma_migrations" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+))sql";
+
+// Expects `action` to throw a MigrationError (not a LockTimeout) whose
+// message contains `text`.
+template <typename Action>
+void ExpectMigrationError(Action action, const std::string& text) {
+  try {
+    action();
+    ADD_FAILURE() << "no MigrationError";
+  } catch (const migrate::LockTimeout& error) {
+    ADD_FAILURE() << "lock timeout instead: " << error.what();
+  } catch (const migrate::MigrationError& error) {
+    EXPECT_NE(std::string(error.what()).find(text), std::string::npos) << error.what();
+  }
+}
+
 migrate::Migrator MigratorFor(const TestSchema& schema,
                               std::chrono::milliseconds lock_timeout = std::chrono::seconds(30)) {
   const config::DatabaseUrl url = schema.parsed_url();
@@ -42,14 +68,15 @@ std::vector<std::string> Catalog(const TestSchema& schema) {
   std::vector<std::string> lines;
   const char* queries[] = {
       "SELECT 'column', table_name, column_name, data_type, "
-      "coalesce(datetime_precision::text, ''), is_nullable, coalesce(column_default, '') "
+      "coalesce(character_maximum_length::text, ''), coalesce(datetime_precision::text, ''), "
+      "is_nullable, coalesce(column_default, '') "
       "FROM information_schema.columns WHERE table_schema = $1 "
-      "AND table_name <> '_prisma_migrations' ORDER BY table_name, ordinal_position",
+      "ORDER BY table_name, ordinal_position",
       "SELECT 'index', indexname, replace(indexdef, schemaname || '.', '') FROM pg_indexes "
-      "WHERE schemaname = $1 AND tablename <> '_prisma_migrations' ORDER BY indexname",
+      "WHERE schemaname = $1 ORDER BY indexname",
       "SELECT 'constraint', conname, contype::text, pg_get_constraintdef(c.oid) "
       "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
-      "WHERE n.nspname = $1 AND conname <> '_prisma_migrations_pkey' ORDER BY conname",
+      "WHERE n.nspname = $1 ORDER BY conname",
       "SELECT 'sequence', sequence_name, data_type, start_value, increment "
       "FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY sequence_name",
   };
@@ -64,15 +91,18 @@ std::vector<std::string> Catalog(const TestSchema& schema) {
 }
 
 TEST(MigratorTest, FreshDeployCreatesExactlyWhatPrismaCreates) {
+  // Ours: the repository's migrations through photoflow-migrate's engine.
   TestSchema ours(/*migrate=*/false);
   MigratorFor(ours).Deploy(migrate::LoadMigrationFiles(config::DefaultMigrationsDir()));
 
+  // Prisma's: its emitted SQL and its history table, run as Prisma runs them.
   TestSchema prismas(/*migrate=*/false);
   auto connection = prismas.Connect();
   pqxx::nontransaction(*connection).exec(PrismaInitSql());
+  pqxx::nontransaction(*connection).exec(kPrismaHistoryDdl);
 
   const std::vector<std::string> expected = Catalog(prismas);
-  EXPECT_GT(expected.size(), 15U);
+  EXPECT_GT(expected.size(), 25U);
   EXPECT_EQ(Catalog(ours), expected);
 }
 
@@ -82,11 +112,7 @@ TEST(MigratorTest, HistoryWrittenByPrismaIsHonoured) {
   pqxx::nontransaction prisma(*connection);
   // What `prisma migrate deploy` leaves behind (its DDL and row format).
   prisma.exec(PrismaInitSql());
-  prisma.exec(R"sql(CREATE TABLE "_prisma_migrations" (
-    "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL,
-    "finished_at" TIMESTAMPTZ, "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT,
-    "rolled_back_at" TIMESTAMPTZ, "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count" INTEGER NOT NULL DEFAULT 0))sql");
+  prisma.exec(kPrismaHistoryDdl);
   prisma.exec_params(
       "INSERT INTO \"_prisma_migrations\" VALUES ('5c1f6d2e-5f43-4f0e-9a43-0d1e8d6f1b2a', $1, "
       "'2026-03-01 00:00:01.123+00', '20260301000000_init', NULL, NULL, "
@@ -111,8 +137,49 @@ TEST(MigratorTest, ResolveAppliedBaselinesASchemaWithoutHistory) {
   migrator.ResolveApplied(files, "20260301000000_init");
   EXPECT_TRUE(migrator.Status(files).UpToDate());
   EXPECT_TRUE(migrator.Deploy(files).empty());
-  EXPECT_THROW(migrator.ResolveApplied(files, "20260301000000_init"), migrate::MigrationError);
+  ExpectMigrationError([&] { migrator.ResolveApplied(files, "20260301000000_init"); },
+                       "already recorded as applied");
   EXPECT_THROW(migrator.ResolveApplied(files, "20260301000000_nope"), migrate::MigrationFilesError);
+}
+
+TEST(MigratorTest, HistoryFromAWindowsCheckoutOrAnOldPrismaIsNotModified) {
+  TestSchema schema(/*migrate=*/false);
+  TempDir dir;
+  const std::string lf = "CREATE TABLE crlf_check (id int);\nCREATE TABLE second (id int);\n";
+  dir.Write("20260301000000_init/migration.sql", lf);
+  auto connection = schema.Connect();
+  pqxx::nontransaction prisma(*connection);
+  prisma.exec(kPrismaHistoryDdl);
+  // Prisma ran this migration from a checkout with CRLF line endings.
+  std::string crlf = lf;
+  for (size_t at = 0; (at = crlf.find('\n', at)) != std::string::npos; at += 2) {
+    crlf.insert(at, "\r");
+  }
+  prisma.exec(crlf);
+  prisma.exec_params(
+      "INSERT INTO \"_prisma_migrations\" (id, checksum, finished_at, migration_name, "
+      "started_at, applied_steps_count) VALUES (gen_random_uuid()::text, $1, now(), "
+      "'20260301000000_init', now(), 1)",
+      migrate::Sha256Hex(crlf));
+  const auto files = migrate::LoadMigrationFiles(dir.path());
+  EXPECT_TRUE(MigratorFor(schema).Status(files).UpToDate());
+  EXPECT_TRUE(MigratorFor(schema).Deploy(files).empty());
+}
+
+TEST(MigratorTest, AMigrationThatChangesSearchPathCannotMisplaceTheHistory) {
+  TestSchema schema(/*migrate=*/false);
+  TempDir dir;
+  dir.Write("20260301000000_first/migration.sql",
+            "SELECT pg_catalog.set_config('search_path', '', false);\n"
+            "CREATE TABLE " +
+                schema.name() + ".first_table (id int);");
+  dir.Write("20260302000000_second/migration.sql", "CREATE TABLE second_table (id int);");
+  const auto files = migrate::LoadMigrationFiles(dir.path());
+  migrate::Migrator migrator = MigratorFor(schema);
+  EXPECT_EQ(migrator.Deploy(files).size(), 2U);
+  EXPECT_TRUE(migrator.Status(files).UpToDate());
+  EXPECT_EQ(schema.QueryValue("SELECT to_regclass('second_table') IS NOT NULL"), "t")
+      << "the next migration ran in the target schema again";
 }
 
 class MigrationFolderTest : public ::testing::Test {
@@ -140,12 +207,7 @@ TEST_F(MigrationFolderTest, EditedMigrationIsReportedModifiedAndBlocksDeploy) {
   const migrate::StatusReport report = migrator_.Status(Files());
   EXPECT_EQ(report.migrations.at(1).state, MigrationState::kModified);
   EXPECT_EQ(report.migrations.at(2).state, MigrationState::kPending);
-  try {
-    migrator_.Deploy(Files());
-    FAIL() << "deploy went on past a modified migration";
-  } catch (const migrate::MigrationError& error) {
-    EXPECT_NE(std::string(error.what()).find("20260302000000_add_notes"), std::string::npos);
-  }
+  ExpectMigrationError([&] { migrator_.Deploy(Files()); }, "20260302000000_add_notes");
   EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('photoflow_tags') IS NULL"), "t");
 }
 
@@ -153,7 +215,7 @@ TEST_F(MigrationFolderTest, FailedMigrationBlocksUntilResolvedThenRunsAgain) {
   dir_.Write("20260303000000_broken/migration.sql",
              "CREATE TABLE half_done (id int); SELECT no_such_column FROM photoflow_notes;");
   dir_.Write("20260304000000_after/migration.sql", "CREATE TABLE after_broken (id int);");
-  EXPECT_THROW(migrator_.Deploy(Files()), migrate::MigrationError);
+  ExpectMigrationError([&] { migrator_.Deploy(Files()); }, "failed and was rolled back");
 
   migrate::StatusReport report = migrator_.Status(Files());
   EXPECT_EQ(report.migrations.at(1).state, MigrationState::kApplied);
@@ -162,10 +224,10 @@ TEST_F(MigrationFolderTest, FailedMigrationBlocksUntilResolvedThenRunsAgain) {
   EXPECT_EQ(report.migrations.at(3).state, MigrationState::kPending);
   EXPECT_EQ(schema_.QueryValue("SELECT to_regclass('half_done') IS NULL"), "t")
       << "the failed migration was rolled back";
-  EXPECT_THROW(migrator_.Deploy(Files()), migrate::MigrationError) << "blocked while failed";
-  EXPECT_THROW(migrator_.ResolveRolledBack(Files(), "20260304000000_after"),
-               migrate::MigrationError)
-      << "only failed migrations can be rolled back";
+  ExpectMigrationError([&] { migrator_.Deploy(Files()); },
+                       "resolve --rolled-back 20260303000000_broken");
+  ExpectMigrationError([&] { migrator_.ResolveRolledBack(Files(), "20260304000000_after"); },
+                       "not in a failed state");
 
   migrator_.ResolveRolledBack(Files(), "20260303000000_broken");
   dir_.Write("20260303000000_broken/migration.sql", "CREATE TABLE half_done (id int);");
@@ -177,7 +239,7 @@ TEST_F(MigrationFolderTest, FailedMigrationBlocksUntilResolvedThenRunsAgain) {
 
 TEST_F(MigrationFolderTest, ResolveAppliedAcceptsAFailedMigrationFinishedByHand) {
   dir_.Write("20260303000000_broken/migration.sql", "SELECT no_such_function();");
-  EXPECT_THROW(migrator_.Deploy(Files()), migrate::MigrationError);
+  ExpectMigrationError([&] { migrator_.Deploy(Files()); }, "no_such_function");
   migrator_.ResolveApplied(Files(), "20260303000000_broken");
   EXPECT_TRUE(migrator_.Status(Files()).UpToDate());
   EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM \"_prisma_migrations\" WHERE "

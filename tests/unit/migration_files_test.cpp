@@ -18,6 +18,28 @@ TEST(MigrationFilesTest, Sha256MatchesKnownVectors) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST(MigrationFilesTest, ChecksumMatchingFollowsPrisma) {
+  EXPECT_TRUE(ChecksumMatches("abc", Sha256Hex("abc")));
+  EXPECT_FALSE(ChecksumMatches("abc", Sha256Hex("abcd")));
+  EXPECT_FALSE(ChecksumMatches("abc\n", Sha256Hex("abc")));
+  EXPECT_TRUE(ChecksumMatches("a\r\nb\r\n", Sha256Hex("a\nb\n")));
+  EXPECT_TRUE(ChecksumMatches("a\nb\n", Sha256Hex("a\r\nb\r\n")));
+  // Old Prisma versions wrote each byte without zero padding; find a script
+  // whose digest has a byte below 0x10, so the unpadded form is shorter.
+  for (int i = 0;; ++i) {
+    const std::string script = "SELECT " + std::to_string(i) + ";";
+    const std::string padded = Sha256Hex(script);
+    std::string unpadded;
+    for (size_t at = 0; at < padded.size(); at += 2) {
+      unpadded += padded[at] == '0' ? padded.substr(at + 1, 1) : padded.substr(at, 2);
+    }
+    if (unpadded.size() == padded.size()) continue;
+    EXPECT_TRUE(ChecksumMatches(script, unpadded)) << script;
+    EXPECT_FALSE(ChecksumMatches(script + " ", unpadded));
+    break;
+  }
+}
+
 TEST(MigrationFilesTest, NamesFollowPrismaConvention) {
   EXPECT_TRUE(IsValidMigrationName("20260301000000_init"));
   EXPECT_TRUE(IsValidMigrationName("20260302000000_add_priority_2"));
@@ -44,6 +66,10 @@ TEST(MigrationFilesTest, BadFoldersAreRejectedWithTheirName) {
   TempDir missing_sql;
   std::filesystem::create_directories(missing_sql.path() / "20260301000000_empty");
   EXPECT_THROW(LoadMigrationFiles(missing_sql.path()), MigrationFilesError);
+
+  TempDir sql_is_a_folder;
+  std::filesystem::create_directories(sql_is_a_folder.path() / "20260301000000_odd/migration.sql");
+  EXPECT_THROW(LoadMigrationFiles(sql_is_a_folder.path()), MigrationFilesError);
 
   TempDir bad_name;
   bad_name.Write("add_things/migration.sql", "SELECT 1;");

@@ -65,6 +65,29 @@ TEST(MigrationStatusTest, RolledBackRowsDoNotCount) {
   EXPECT_TRUE(report.UpToDate());
 }
 
+TEST(MigrationStatusTest, AnUnresolvedFailureBlocksEvenNextToAFinishedAttempt) {
+  const std::vector<MigrationFile> files = {File("20260301000000_init", "A")};
+  EXPECT_EQ(States(AssessStatus(files, {Finished("20260301000000_init", Sha256Hex("A")),
+                                        Failed("20260301000000_init", Sha256Hex("A"))})),
+            (std::vector<std::string>{"20260301000000_init=failed"}));
+}
+
+TEST(MigrationStatusTest, LineEndingsAndOldUnpaddedChecksumsDoNotMakeAMigrationModified) {
+  const std::string lf = "CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n";
+  const std::string crlf = "CREATE TABLE a (id int);\r\nCREATE TABLE b (id int);\r\n";
+  // A Windows checkout (CRLF) against a checksum recorded from LF, and back.
+  EXPECT_EQ(States(AssessStatus({File("20260301000000_init", crlf)},
+                                {Finished("20260301000000_init", Sha256Hex(lf))})),
+            (std::vector<std::string>{"20260301000000_init=applied"}));
+  EXPECT_EQ(States(AssessStatus({File("20260301000000_init", lf)},
+                                {Finished("20260301000000_init", Sha256Hex(crlf))})),
+            (std::vector<std::string>{"20260301000000_init=applied"}));
+  // A real edit is still an edit.
+  EXPECT_EQ(States(AssessStatus({File("20260301000000_init", lf + "-- edited\n")},
+                                {Finished("20260301000000_init", Sha256Hex(lf))})),
+            (std::vector<std::string>{"20260301000000_init=modified"}));
+}
+
 TEST(MigrationStatusTest, EmptyDatabaseHasEverythingPending) {
   const StatusReport report = AssessStatus({File("20260301000000_init", "A")}, {});
   EXPECT_EQ(States(report), (std::vector<std::string>{"20260301000000_init=pending"}));
