@@ -66,7 +66,7 @@ std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir, st
     if (existing_time >= stamp) stamp = existing_time + std::chrono::seconds(1);
   }
   const std::string folder_name = FormatTimestamp(stamp) + "_" + std::string(name);
-  const std::filesystem::path folder = dir / folder_name;
+  std::filesystem::path folder = dir / folder_name;
   std::filesystem::create_directory(folder);
   std::ofstream out(folder / "migration.sql", std::ios::binary | std::ios::trunc);
   out << "-- Migration " << folder_name << "\n"
@@ -154,9 +154,10 @@ std::vector<MigrationFile> LoadMigrationFiles(const std::filesystem::path& dir) 
     migration.checksum = Sha256Hex(migration.sql);
     migrations.push_back(std::move(migration));
   }
-  if (error)
+  if (error) {
     throw MigrationFilesError("cannot read the migrations folder " + dir.string() + ": " +
                               error.message());
+  }
   std::sort(migrations.begin(), migrations.end(),
             [](const MigrationFile& a, const MigrationFile& b) { return a.name < b.name; });
   return migrations;

@@ -68,6 +68,7 @@ TEST_F(MigrateCliTest, DeployAppliesThenReportsUpToDate) {
 
 TEST_F(MigrateCliTest, ConcurrentDeploysApplyEachMigrationOnceAndAllSucceed) {
   std::vector<std::unique_ptr<ChildProcess>> deployers;
+  deployers.reserve(4);
   for (int i = 0; i < 4; ++i) deployers.push_back(Start({"deploy"}));
   int applied_lines = 0;
   for (auto& deployer : deployers) {
