@@ -1,5 +1,4 @@
 // The photoflow-migrate binary as operators and Kubernetes Jobs run it.
-#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -7,6 +6,7 @@
 
 #include "migrate/migration_files.hpp"
 #include "support/child_process.hpp"
+#include "support/prisma_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
 
@@ -20,12 +20,7 @@ using testing::TestSchema;
 
 constexpr auto kTimeout = 60s;
 
-std::string PrismaInitSql() {
-  std::ifstream in(PHOTOFLOW_PRISMA_FIXTURES "/migration.sql", std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
+using testing::PrismaInitSql;
 
 class MigrateCliTest : public ::testing::Test {
  protected:

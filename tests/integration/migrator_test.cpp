@@ -1,8 +1,5 @@
 // photoflow-migrate's engine against a real PostgreSQL, including databases
 // that Prisma Migrate created.
-#include <fstream>
-#include <sstream>
-
 #include <gtest/gtest.h>
 #include <pqxx/nontransaction>
 #include <pqxx/result>
@@ -10,6 +7,7 @@
 #include "config/config.hpp"
 #include "migrate/migration_files.hpp"
 #include "migrate/migrator.hpp"
+#include "support/prisma_fixture.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
 
@@ -20,14 +18,7 @@ using migrate::MigrationState;
 using testing::TempDir;
 using testing::TestSchema;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-std::string PrismaInitSql() { return ReadFile(PHOTOFLOW_PRISMA_FIXTURES "/migration.sql"); }
+using testing::PrismaInitSql;
 
 // The history table exactly as Prisma Migrate creates it.
 constexpr const char* kPrismaHistoryDdl = R"sql(CREATE TABLE "_prisma_migrations" (
