@@ -1,5 +1,7 @@
 #include "api/mapping.hpp"
 
+#include <stdexcept>
+
 namespace photoflow::api {
 namespace {
 
@@ -42,6 +44,37 @@ void ToProto(const store::CommentRow& row, v1::Comment* comment) {
   *comment->mutable_created_at() = FromEpochMillis(row.created_at_ms);
   comment->set_task_id(row.task_id);
   comment->set_text(row.text);
+}
+
+std::vector<std::string> SortKeyValues(const store::TaskRow& row,
+                                       const std::vector<query::SortKey>& keys) {
+  std::vector<std::string> values;
+  values.reserve(keys.size());
+  for (const query::SortKey& key : keys) {
+    const std::string_view name = key.field->name;
+    if (name == "id") {
+      values.push_back(std::to_string(row.id));
+    } else if (name == "title") {
+      values.push_back(row.values.title);
+    } else if (name == "additional_information") {
+      values.push_back(row.values.additional_information);
+    } else if (name == "status") {
+      values.push_back(row.values.status);
+    } else if (name == "is_finished") {
+      values.emplace_back(row.values.is_finished ? "true" : "false");
+    } else if (name == "task_column") {
+      values.push_back(row.values.task_column);
+    } else if (name == "due_at") {
+      values.push_back(std::to_string(row.values.due_at_ms));
+    } else if (name == "created_at") {
+      values.push_back(std::to_string(row.created_at_ms));
+    } else if (name == "amount_of_comments") {
+      values.push_back(std::to_string(row.amount_of_comments));
+    } else {
+      throw std::logic_error("no sort value for field " + std::string(name));
+    }
+  }
+  return values;
 }
 
 store::TaskValues ToTaskValues(const v1::Task& task, const store::TaskColumns& columns) {

@@ -6,6 +6,9 @@
 #include "api/paging.hpp"
 #include "api/task_masks.hpp"
 #include "api/validation.hpp"
+#include "query/filter.hpp"
+#include "query/order_by.hpp"
+#include "query/page_token.hpp"
 #include "store/comment_store.hpp"
 #include "store/task_store.hpp"
 
@@ -62,17 +65,47 @@ void EmitTasks(const TaskRows& rows, const TaskReadMask& mask, NextTask next_tas
   for (const auto& [id, task] : by_id) ApplyTaskReadMask(mask, task);
 }
 
-// Keyset state of ListTasks: which query a token belongs to.
-std::string ListTasksScope(const v1::ListTasksRequest& request) {
-  return "tasks\nfilter=" + request.filter() + "\norder_by=id";
-}
+// A ListTasks request turned into SQL: its filter, its order, and where the
+// requested page starts.
+struct TaskListQuery {
+  query::SqlCondition condition;  // filter AND after-the-last-row, parameters from $1
+  std::vector<query::SortKey> order;
+  std::string scope;  // what page tokens are bound to
+};
 
-void CheckSupportedListQuery(const v1::ListTasksRequest& request) {
-  if (!request.filter().empty()) ThrowUnsupported("filter", "filtering");
-  const std::string& order = request.order_by();
-  if (!order.empty() && order != "id" && order != "id asc") {
-    ThrowUnsupported("order_by", "ordering by anything but \"id\"");
+TaskListQuery BuildListQuery(const v1::ListTasksRequest& request) {
+  TaskListQuery list;
+  try {
+    list.condition = query::CompileTaskFilter(request.filter(), 1);
+  } catch (const query::FilterError& error) {
+    ThrowInvalidArgument("filter", error.what());
   }
+  try {
+    list.order = query::ParseTaskOrderBy(request.order_by());
+  } catch (const std::invalid_argument& error) {
+    ThrowInvalidArgument("order_by", error.what());
+  }
+  list.scope =
+      "tasks\nfilter=" + request.filter() + "\norder_by=" + query::CanonicalOrderBy(list.order);
+  if (request.page_token().empty()) return list;
+
+  std::vector<std::string> last;
+  try {
+    last = query::DecodePageToken(request.page_token(), list.scope);
+  } catch (const query::InvalidPageToken& error) {
+    ThrowInvalidArgument("page_token", error.what());
+  }
+  bool valid = last.size() == list.order.size();
+  for (size_t i = 0; valid && i < last.size(); ++i) {
+    valid = query::IsValidKeyValue(list.order[i].field->type, last[i]);
+  }
+  if (!valid) ThrowInvalidArgument("page_token", "is not a valid token");
+  const query::SqlCondition after = query::AfterKeyCondition(
+      list.order, last, static_cast<int>(list.condition.parameters.size()) + 1);
+  list.condition.sql = "(" + list.condition.sql + ") AND " + after.sql;
+  list.condition.parameters.insert(list.condition.parameters.end(), after.parameters.begin(),
+                                   after.parameters.end());
+  return list;
 }
 
 }  // namespace
@@ -122,25 +155,28 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
                                                  v1::ListTasksResponse* response) {
   TaskReadMask mask;
   int page_size = 0;
-  int32_t after_id = 0;
-  const std::string scope = ListTasksScope(*request);
+  TaskListQuery list;
   try {
     page_size = PageSize(request->page_size());
-    CheckSupportedListQuery(*request);
+    list = BuildListQuery(*request);
     mask = ParseTaskReadMask(request->read_mask(), "read_mask");
-    after_id = DecodeLastId(request->page_token(), scope);
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [=](db::Session& session) {
     bool more = false;
     const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
-      std::vector<store::TaskRow> page = store::tasks::ListAfter(txn, after_id, page_size + 1);
+      std::vector<store::TaskRow> page =
+          store::tasks::List(txn, list.condition.sql, list.condition.parameters,
+                             query::OrderBySql(list.order), page_size + 1);
       more = DropLookaheadRow(page, page_size);
       return ReadComments(txn, std::move(page), mask.include_comments);
     });
     EmitTasks(rows, mask, [response] { return response->add_tasks(); });
-    if (more) response->set_next_page_token(EncodeLastId(scope, rows.tasks.back().id));
+    if (more) {
+      response->set_next_page_token(
+          query::EncodePageToken(list.scope, SortKeyValues(rows.tasks.back(), list.order)));
+    }
     return grpc::Status::OK;
   });
 }

@@ -1,5 +1,6 @@
 #include "store/task_store.hpp"
 
+#include <pqxx/prepared_statement>
 #include <pqxx/result>
 
 #include "store/sql_fragments.hpp"
@@ -50,10 +51,15 @@ bool Exists(pqxx::transaction_base& txn, int32_t id) {
   return !txn.exec_params("SELECT 1 FROM \"Tasks\" WHERE id = $1", id).empty();
 }
 
-std::vector<TaskRow> ListAfter(pqxx::transaction_base& txn, int32_t after_id, int limit) {
-  const pqxx::result result = txn.exec_params("SELECT " PF_TASK_COLUMNS
-                                              " FROM \"Tasks\" WHERE id > $1 ORDER BY id LIMIT $2",
-                                              after_id, limit);
+std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
+                          const std::vector<std::string>& parameters, const std::string& order_by,
+                          int limit) {
+  std::vector<std::string> values = parameters;
+  values.push_back(std::to_string(limit));
+  const pqxx::result result =
+      txn.exec_params("SELECT " PF_TASK_COLUMNS " FROM \"Tasks\" WHERE " + where + " ORDER BY " +
+                          order_by + " LIMIT $" + std::to_string(values.size()),
+                      pqxx::prepare::make_dynamic_params(values));
   std::vector<TaskRow> tasks;
   tasks.reserve(result.size());
   for (const pqxx::row& row : result) tasks.push_back(ReadTask(row));

@@ -17,8 +17,12 @@ std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id);
 
 bool Exists(pqxx::transaction_base& txn, int32_t id);
 
-// Up to `limit` tasks with id > after_id, in id order.
-std::vector<TaskRow> ListAfter(pqxx::transaction_base& txn, int32_t after_id, int limit);
+// Up to `limit` tasks matching `where`, in `order_by` order. `where` and
+// `order_by` are built by query/ from whitelisted column names and $n
+// placeholders only; `parameters` holds every value, bound as $1..$n.
+std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
+                          const std::vector<std::string>& parameters, const std::string& order_by,
+                          int limit);
 
 struct UpdateResult {
   WriteOutcome outcome = WriteOutcome::kNotFound;

@@ -397,17 +397,5 @@ TEST_F(TaskServiceTest, UnsupportedRequestFieldsAreRefusedNotIgnored) {
   EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM task_comments"), "0");
 }
 
-TEST_F(TaskServiceTest, UnsupportedFilterAndOrderAreRefusedNotIgnored) {
-  v1::ListTasksRequest request;
-  request.set_filter("is_finished = false");
-  v1::ListTasksResponse page;
-  EXPECT_EQ(server_.tasks().ListTasks(Context().get(), request, &page).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
-  request.clear_filter();
-  request.set_order_by("due_at");
-  EXPECT_EQ(server_.tasks().ListTasks(Context().get(), request, &page).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
-}
-
 }  // namespace
 }  // namespace photoflow

@@ -1,0 +1,343 @@
+#include "query/filter.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <ctime>
+#include <limits>
+#include <optional>
+
+#include "query/task_fields.hpp"
+
+namespace photoflow::query {
+namespace {
+
+enum class TokenKind { kIdentifier, kString, kNumber, kOperator, kOpenParen, kCloseParen, kEnd };
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  std::string text;  // identifier, operator, number, or the unescaped string
+  size_t position = 0;
+};
+
+bool IsIdentifierStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool IsIdentifierPart(char c) { return IsIdentifierStart(c) || (c >= '0' && c <= '9'); }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::vector<Token> Tokenize(std::string_view text) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+      continue;
+    }
+    Token token;
+    token.position = i;
+    if (c == '(' || c == ')') {
+      token.kind = c == '(' ? TokenKind::kOpenParen : TokenKind::kCloseParen;
+      token.text = std::string(1, c);
+      ++i;
+    } else if (c == '"') {
+      token.kind = TokenKind::kString;
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\')) {
+          token.text.push_back(text[i + 1]);
+          i += 2;
+        } else if (text[i] == '"') {
+          closed = true;
+          ++i;
+          break;
+        } else {
+          token.text.push_back(text[i++]);
+        }
+      }
+      if (!closed) throw FilterError("unterminated string", token.position);
+    } else if (IsDigit(c) || (c == '-' && i + 1 < text.size() && IsDigit(text[i + 1]))) {
+      token.kind = TokenKind::kNumber;
+      token.text.push_back(text[i++]);
+      while (i < text.size() && IsDigit(text[i])) token.text.push_back(text[i++]);
+    } else if (IsIdentifierStart(c)) {
+      token.kind = TokenKind::kIdentifier;
+      while (i < text.size() && IsIdentifierPart(text[i])) token.text.push_back(text[i++]);
+    } else if (c == '=' || c == ':') {
+      token.kind = TokenKind::kOperator;
+      token.text = std::string(1, c);
+      ++i;
+    } else if (c == '!' || c == '<' || c == '>') {
+      token.kind = TokenKind::kOperator;
+      token.text = std::string(1, c);
+      ++i;
+      if (i < text.size() && text[i] == '=') {
+        token.text.push_back('=');
+        ++i;
+      } else if (c == '!') {
+        throw FilterError("'!' must be followed by '='", token.position);
+      }
+    } else {
+      throw FilterError(std::string("unexpected character '") + c + "'", i);
+    }
+    tokens.push_back(std::move(token));
+  }
+  tokens.push_back({TokenKind::kEnd, "", text.size()});
+  return tokens;
+}
+
+// Recursive descent over the tokens, emitting SQL as it goes:
+//   filter     := conjunction
+//   conjunction:= disjunction ("AND" disjunction)*
+//   disjunction:= unary ("OR" unary)*        (AIP-160: OR binds tighter)
+//   unary      := "NOT" unary | primary
+//   primary    := "(" conjunction ")" | field operator value
+class Compiler {
+ public:
+  Compiler(std::vector<Token> tokens, int first_parameter)
+      : tokens_(std::move(tokens)), next_parameter_(first_parameter) {}
+
+  SqlCondition Compile() {
+    SqlCondition condition;
+    condition.sql = Conjunction(0);
+    if (Peek().kind != TokenKind::kEnd) {
+      throw FilterError("unexpected '" + Peek().text + "'", Peek().position);
+    }
+    condition.parameters = std::move(parameters_);
+    return condition;
+  }
+
+ private:
+  const Token& Peek() const { return tokens_[index_]; }
+  const Token& Take() { return tokens_[index_++]; }
+  bool IsKeyword(std::string_view word) const {
+    return Peek().kind == TokenKind::kIdentifier && Peek().text == word;
+  }
+
+  std::string Conjunction(int depth) {
+    std::string sql = Disjunction(depth);
+    while (IsKeyword("AND")) {
+      Take();
+      sql = "(" + sql + " AND " + Disjunction(depth) + ")";
+    }
+    return sql;
+  }
+
+  std::string Disjunction(int depth) {
+    std::string sql = Unary(depth);
+    while (IsKeyword("OR")) {
+      Take();
+      sql = "(" + sql + " OR " + Unary(depth) + ")";
+    }
+    return sql;
+  }
+
+  std::string Unary(int depth) {
+    if (depth > kMaxFilterDepth) {
+      throw FilterError("nested more than " + std::to_string(kMaxFilterDepth) + " levels deep",
+                        Peek().position);
+    }
+    if (IsKeyword("NOT")) {
+      Take();
+      return "(NOT " + Unary(depth + 1) + ")";
+    }
+    if (Peek().kind == TokenKind::kOpenParen) {
+      const size_t open = Take().position;
+      std::string sql = Conjunction(depth + 1);
+      if (Peek().kind != TokenKind::kCloseParen) throw FilterError("missing ')'", open);
+      Take();
+      return sql;
+    }
+    return Comparison();
+  }
+
+  std::string Comparison() {
+    const Token& name = Take();
+    if (name.kind != TokenKind::kIdentifier || name.text == "AND" || name.text == "OR") {
+      throw FilterError(name.kind == TokenKind::kEnd
+                            ? "expected a comparison, found the end"
+                            : "expected a field name, found '" + name.text + "'",
+                        name.position);
+    }
+    const QueryField* field = FindTaskField(name.text);
+    if (field == nullptr) {
+      throw FilterError(
+          "unknown field '" + name.text + "' (filterable: " + TaskQueryFieldNames() + ")",
+          name.position);
+    }
+    if (++comparisons_ > kMaxFilterComparisons) {
+      throw FilterError("more than " + std::to_string(kMaxFilterComparisons) + " comparisons",
+                        name.position);
+    }
+    const Token& op = Take();
+    if (op.kind != TokenKind::kOperator) {
+      throw FilterError("expected an operator (= != < <= > >= :) after '" + name.text + "'",
+                        op.position);
+    }
+    const Token& value = Take();
+    return CompileComparison(*field, op, value);
+  }
+
+  std::string CompileComparison(const QueryField& field, const Token& op, const Token& value) {
+    const std::string column(field.column);
+    if (op.text == ":") {
+      if (field.type != FieldType::kText) {
+        throw FilterError(
+            "':' (contains) applies to text fields only, not '" + std::string(field.name) + "'",
+            op.position);
+      }
+      ExpectKind(value, TokenKind::kString, "a double-quoted string");
+      return column + " ILIKE " + AddParameter("%" + EscapeLike(value.text) + "%") + " ESCAPE '\\'";
+    }
+    const std::string sql_operator = op.text == "!=" ? "<>" : op.text;
+    switch (field.type) {
+      case FieldType::kInteger: {
+        ExpectKind(value, TokenKind::kNumber, "a whole number");
+        int32_t number = 0;
+        const auto [end, error] =
+            std::from_chars(value.text.data(), value.text.data() + value.text.size(), number);
+        if (error != std::errc() || end != value.text.data() + value.text.size()) {
+          throw FilterError("'" + value.text + "' is out of range", value.position);
+        }
+        return column + " " + sql_operator + " " + AddTypedParameter(field, value.text);
+      }
+      case FieldType::kBoolean: {
+        if (op.text != "=" && op.text != "!=") {
+          throw FilterError("'" + std::string(field.name) + "' can only be compared with = or !=",
+                            op.position);
+        }
+        if (value.kind != TokenKind::kIdentifier ||
+            (value.text != "true" && value.text != "false")) {
+          throw FilterError("expected true or false", value.position);
+        }
+        return column + " " + sql_operator + " " + AddTypedParameter(field, value.text);
+      }
+      case FieldType::kTimestamp: {
+        ExpectKind(value, TokenKind::kString, "an RFC 3339 timestamp in double quotes");
+        int64_t millis = 0;
+        try {
+          millis = ParseRfc3339Millis(value.text);
+        } catch (const std::invalid_argument&) {
+          throw FilterError(
+              "'" + value.text + "' is not an RFC 3339 timestamp like \"2026-04-01T00:00:00Z\"",
+              value.position);
+        }
+        return column + " " + sql_operator + " " + AddTypedParameter(field, std::to_string(millis));
+      }
+      case FieldType::kText:
+        ExpectKind(value, TokenKind::kString, "a double-quoted string");
+        return column + " " + sql_operator + " " + AddTypedParameter(field, value.text);
+    }
+    throw FilterError("unsupported field", op.position);
+  }
+
+  static void ExpectKind(const Token& token, TokenKind kind, const std::string& what) {
+    if (token.kind != kind) {
+      throw FilterError(
+          "expected " + what +
+              (token.kind == TokenKind::kEnd ? ", found the end" : ", found '" + token.text + "'"),
+          token.position);
+    }
+  }
+
+  static std::string EscapeLike(const std::string& text) {
+    std::string escaped;
+    for (const char c : text) {
+      if (c == '%' || c == '_' || c == '\\') escaped.push_back('\\');
+      escaped.push_back(c);
+    }
+    return escaped;
+  }
+
+  std::string AddParameter(std::string value) {
+    parameters_.push_back(std::move(value));
+    return "$" + std::to_string(next_parameter_++);
+  }
+
+  std::string AddTypedParameter(const QueryField& field, std::string value) {
+    parameters_.push_back(std::move(value));
+    return TypedParameterSql(field.type, next_parameter_++);
+  }
+
+  std::vector<Token> tokens_;
+  size_t index_ = 0;
+  int next_parameter_;
+  int comparisons_ = 0;
+  std::vector<std::string> parameters_;
+};
+
+int ParseDigits(std::string_view text, size_t offset, size_t count) {
+  int value = 0;
+  for (size_t i = offset; i < offset + count; ++i) {
+    if (i >= text.size() || !IsDigit(text[i])) throw std::invalid_argument("not a timestamp");
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+FilterError::FilterError(const std::string& message, size_t position)
+    : std::invalid_argument(message + " (at position " + std::to_string(position) + ")"),
+      position_(position) {}
+
+int64_t ParseRfc3339Millis(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
+    throw std::invalid_argument("not a timestamp");
+  }
+  std::tm utc{};
+  utc.tm_year = ParseDigits(text, 0, 4) - 1900;
+  utc.tm_mon = ParseDigits(text, 5, 2) - 1;
+  utc.tm_mday = ParseDigits(text, 8, 2);
+  utc.tm_hour = ParseDigits(text, 11, 2);
+  utc.tm_min = ParseDigits(text, 14, 2);
+  utc.tm_sec = ParseDigits(text, 17, 2);
+  if (utc.tm_mon > 11 || utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_hour > 23 ||
+      utc.tm_min > 59 || utc.tm_sec > 60) {
+    throw std::invalid_argument("not a timestamp");
+  }
+  size_t i = 19;
+  int64_t millis = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    int digits = 0;
+    while (i < text.size() && IsDigit(text[i])) {
+      if (digits < 3) millis = millis * 10 + (text[i] - '0');
+      ++digits;
+      ++i;
+    }
+    if (digits == 0) throw std::invalid_argument("not a timestamp");
+    for (int pad = digits; pad < 3; ++pad) millis *= 10;
+  }
+  int64_t offset_seconds = 0;
+  if (i < text.size() && (text[i] == 'Z' || text[i] == 'z')) {
+    ++i;
+  } else if (i + 6 == text.size() && (text[i] == '+' || text[i] == '-') && text[i + 3] == ':') {
+    const int hours = ParseDigits(text, i + 1, 2);
+    const int minutes = ParseDigits(text, i + 4, 2);
+    if (hours > 23 || minutes > 59) throw std::invalid_argument("not a timestamp");
+    offset_seconds = (text[i] == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+    i += 6;
+  } else {
+    throw std::invalid_argument("not a timestamp");
+  }
+  if (i != text.size()) throw std::invalid_argument("not a timestamp");
+  const int64_t seconds = static_cast<int64_t>(timegm(&utc)) - offset_seconds;
+  return seconds * 1000 + millis;
+}
+
+SqlCondition CompileTaskFilter(std::string_view filter, int first_parameter) {
+  if (filter.size() > kMaxFilterLength) {
+    throw FilterError("longer than " + std::to_string(kMaxFilterLength) + " characters",
+                      kMaxFilterLength);
+  }
+  bool blank = true;
+  for (const char c : filter) blank = blank && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+  if (blank) return {"TRUE", {}};
+  return Compiler(Tokenize(filter), first_parameter).Compile();
+}
+
+}  // namespace photoflow::query

@@ -1,0 +1,124 @@
+#include "query/order_by.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+
+namespace photoflow::query {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by) {
+  std::vector<SortKey> keys;
+  bool has_id = false;
+  if (!Trim(order_by).empty()) {
+    std::string_view rest = order_by;
+    while (true) {
+      const size_t comma = rest.find(',');
+      const std::string_view item = Trim(rest.substr(0, comma));
+      const size_t space = item.find(' ');
+      const std::string_view name = item.substr(0, space);
+      const std::string_view direction =
+          space == std::string_view::npos ? std::string_view() : Trim(item.substr(space));
+      const QueryField* field = FindTaskField(name);
+      if (field == nullptr) {
+        throw std::invalid_argument("unknown field '" + std::string(name) +
+                                    "' (sortable: " + TaskQueryFieldNames() + ")");
+      }
+      if (!direction.empty() && direction != "asc" && direction != "desc") {
+        throw std::invalid_argument("direction after '" + std::string(name) +
+                                    "' must be asc or desc, got '" + std::string(direction) + "'");
+      }
+      if (std::any_of(keys.begin(), keys.end(),
+                      [field](const SortKey& key) { return key.field == field; })) {
+        throw std::invalid_argument("'" + std::string(name) + "' is listed twice");
+      }
+      if (!has_id) keys.push_back({field, direction == "desc"});  // keys after id change nothing
+      has_id = has_id || field->name == "id";
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+  }
+  if (!has_id) keys.push_back({FindTaskField("id"), false});
+  return keys;
+}
+
+std::string CanonicalOrderBy(const std::vector<SortKey>& keys) {
+  std::string canonical;
+  for (const SortKey& key : keys) {
+    if (!canonical.empty()) canonical += ',';
+    canonical += std::string(key.field->name) + (key.descending ? " desc" : " asc");
+  }
+  return canonical;
+}
+
+std::string OrderBySql(const std::vector<SortKey>& keys) {
+  std::string sql;
+  for (const SortKey& key : keys) {
+    if (!sql.empty()) sql += ", ";
+    sql += std::string(key.field->column) + (key.descending ? " DESC" : " ASC");
+  }
+  return sql;
+}
+
+bool IsValidKeyValue(FieldType type, const std::string& value) {
+  auto parses_as = [&value](auto number) {
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    return error == std::errc() && end == value.data() + value.size();
+  };
+  switch (type) {
+    case FieldType::kInteger:
+      return parses_as(int32_t{0});
+    case FieldType::kTimestamp:
+      return parses_as(int64_t{0});
+    case FieldType::kBoolean:
+      return value == "true" || value == "false";
+    case FieldType::kText:
+      return true;
+  }
+  return false;
+}
+
+SqlCondition AfterKeyCondition(const std::vector<SortKey>& keys,
+                               const std::vector<std::string>& last, int first_parameter) {
+  SqlCondition condition;
+  condition.parameters = last;
+  std::vector<std::string> values;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    values.push_back(TypedParameterSql(keys[i].field->type, first_parameter + static_cast<int>(i)));
+  }
+  const bool uniform = std::all_of(keys.begin(), keys.end(), [&keys](const SortKey& key) {
+    return key.descending == keys.front().descending;
+  });
+  if (uniform) {
+    std::string columns;
+    std::string parameters;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      columns += (i == 0 ? "" : ", ") + std::string(keys[i].field->column);
+      parameters += (i == 0 ? "" : ", ") + values[i];
+    }
+    condition.sql =
+        "(" + columns + ") " + (keys.front().descending ? "<" : ">") + " (" + parameters + ")";
+    return condition;
+  }
+  // (k1 after v1) OR (k1 = v1 AND k2 after v2) OR ...
+  std::string sql;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string term;
+    for (size_t j = 0; j < i; ++j)
+      term += std::string(keys[j].field->column) + " = " + values[j] + " AND ";
+    term += std::string(keys[i].field->column) + (keys[i].descending ? " < " : " > ") + values[i];
+    sql += (i == 0 ? "(" : " OR (") + term + ")";
+  }
+  condition.sql = "(" + sql + ")";
+  return condition;
+}
+
+}  // namespace photoflow::query
