@@ -51,15 +51,18 @@ bool Exists(pqxx::transaction_base& txn, int32_t id) {
   return !txn.exec_params("SELECT 1 FROM \"Tasks\" WHERE id = $1", id).empty();
 }
 
+std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter) {
+  return "SELECT " PF_TASK_COLUMNS " FROM \"Tasks\" WHERE " + where + " ORDER BY " + order_by +
+         " LIMIT $" + std::to_string(limit_parameter);
+}
+
 std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
                           const std::vector<std::string>& parameters, const std::string& order_by,
                           int limit) {
   std::vector<std::string> values = parameters;
   values.push_back(std::to_string(limit));
-  const pqxx::result result =
-      txn.exec_params("SELECT " PF_TASK_COLUMNS " FROM \"Tasks\" WHERE " + where + " ORDER BY " +
-                          order_by + " LIMIT $" + std::to_string(values.size()),
-                      pqxx::prepare::make_dynamic_params(values));
+  const pqxx::result result = txn.exec_params(ListSql(where, order_by, values.size()),
+                                              pqxx::prepare::make_dynamic_params(values));
   std::vector<TaskRow> tasks;
   tasks.reserve(result.size());
   for (const pqxx::row& row : result) tasks.push_back(ReadTask(row));

@@ -20,6 +20,10 @@ bool Exists(pqxx::transaction_base& txn, int32_t id);
 // Up to `limit` tasks matching `where`, in `order_by` order. `where` and
 // `order_by` are built by query/ from whitelisted column names and $n
 // placeholders only; `parameters` holds every value, bound as $1..$n.
+// The statement List runs (exposed so that tests can EXPLAIN it); the limit is
+// parameter $limit_parameter.
+std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter);
+
 std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
                           const std::vector<std::string>& parameters, const std::string& order_by,
                           int limit);
