@@ -1,5 +1,6 @@
 #include "api/comment_service.hpp"
 
+#include "api/idempotency.hpp"
 #include "api/mapping.hpp"
 #include "api/paging.hpp"
 #include "api/validation.hpp"
@@ -37,17 +38,29 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
     if (!request->has_comment()) ThrowInvalidArgument("comment", "is required");
     CheckId("comment.task_id", request->comment().task_id());
     CheckText("comment.text", request->comment().text(), Presence::kRequired, kMaxLongTextChars);
-    if (!request->request_id().empty()) ThrowUnsupported("request_id", "create deduplication");
+    CheckRequestId(request->request_id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response](db::Session& session) {
     const v1::Comment& comment = request->comment();
-    const std::optional<store::CommentRow> row = session.Write([&](pqxx::transaction_base& txn) {
-      return store::comments::Insert(txn, comment.task_id(), comment.text());
+    const std::string fingerprint = RequestFingerprint(comment);
+    const store::CommentRow row = session.Write([&](pqxx::transaction_base& txn) {
+      return CreateOnce(
+          txn, request->request_id(), "CreateComment", fingerprint,
+          [&] {
+            std::optional<store::CommentRow> created =
+                store::comments::Insert(txn, comment.task_id(), comment.text());
+            if (!created) ThrowNotFound("task", comment.task_id());
+            return *created;
+          },
+          [&](int32_t id) {
+            std::optional<store::CommentRow> first = store::comments::Find(txn, id);
+            if (!first) ThrowNotFound("comment (created by this request_id and since deleted)", id);
+            return *first;
+          });
     });
-    if (!row) ThrowNotFound("task", comment.task_id());
-    ToProto(*row, response);
+    ToProto(row, response);
     return grpc::Status::OK;
   });
 }

@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "api/idempotency.hpp"
 #include "api/mapping.hpp"
 #include "api/paging.hpp"
 #include "api/task_masks.hpp"
@@ -116,14 +117,23 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
     CheckWritableFields(request->task(), AllTaskColumns());
-    if (!request->request_id().empty()) ThrowUnsupported("request_id", "create deduplication");
+    CheckRequestId(request->request_id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response](db::Session& session) {
     const store::TaskValues values = ToTaskValues(request->task(), AllTaskColumns());
-    const store::TaskRow row = session.Write(
-        [&](pqxx::transaction_base& txn) { return store::tasks::Insert(txn, values); });
+    const std::string fingerprint = RequestFingerprint(request->task());
+    const store::TaskRow row = session.Write([&](pqxx::transaction_base& txn) {
+      return CreateOnce(
+          txn, request->request_id(), "CreateTask", fingerprint,
+          [&] { return store::tasks::Insert(txn, values); },
+          [&](int32_t id) {
+            std::optional<store::TaskRow> first = store::tasks::Find(txn, id);
+            if (!first) ThrowNotFound("task (created by this request_id and since deleted)", id);
+            return *first;
+          });
+    });
     ToProto(row, response);
     return grpc::Status::OK;
   });

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include <openssl/evp.h>
+#include "common/sha256.hpp"
 
 namespace photoflow::migrate {
 
@@ -80,28 +80,6 @@ std::filesystem::path CreateMigrationFolder(const std::filesystem::path& dir, st
 
 namespace {
 
-std::vector<unsigned char> Sha256(std::string_view data) {
-  std::vector<unsigned char> digest(EVP_MAX_MD_SIZE);
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("SHA-256 failed");
-  }
-  digest.resize(length);
-  return digest;
-}
-
-// Lower-case hex; `zero_padded` false reproduces the unpadded checksums an old
-// Prisma version wrote (a byte below 0x10 as a single digit).
-std::string Hex(const std::vector<unsigned char>& bytes, bool zero_padded) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (const unsigned char byte : bytes) {
-    if (zero_padded || byte >= 0x10) hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0x0F]);
-  }
-  return hex;
-}
-
 std::string ReplaceAll(std::string_view text, std::string_view from, std::string_view to) {
   std::string out;
   size_t start = 0;
@@ -115,14 +93,14 @@ std::string ReplaceAll(std::string_view text, std::string_view from, std::string
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) { return Hex(Sha256(data), /*zero_padded=*/true); }
+std::string Sha256Hex(std::string_view data) { return common::Sha256Hex(data); }
 
 bool ChecksumMatches(std::string_view sql, std::string_view recorded) {
   constexpr size_t kChecksumLength = 64;
   const bool old_format = !recorded.empty() && recorded.size() != kChecksumLength;
   for (const std::string& variant :
        {std::string(sql), ReplaceAll(sql, "\r\n", "\n"), ReplaceAll(sql, "\n", "\r\n")}) {
-    if (Hex(Sha256(variant), /*zero_padded=*/!old_format) == recorded) return true;
+    if (common::Hex(common::Sha256(variant), /*zero_padded=*/!old_format) == recorded) return true;
   }
   return false;
 }

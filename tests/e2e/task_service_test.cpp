@@ -376,26 +376,5 @@ TEST_F(TaskServiceTest, BadPageTokensAreInvalidArgument) {
       server_.comments().ListComments(Context().get(), comments_request, &comments), "page_token");
 }
 
-TEST_F(TaskServiceTest, UnsupportedRequestFieldsAreRefusedNotIgnored) {
-  v1::CreateTaskRequest create;
-  *create.mutable_task() = SampleTask();
-  create.set_request_id("9a3c0c4e-7f1a-4a51-9a36-5f3f0d1f6a11");
-  v1::Task task;
-  const grpc::Status status = server_.tasks().CreateTask(Context().get(), create, &task);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_EQ(status.error_message().rfind("request_id:", 0), 0U) << status.error_message();
-  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM \"Tasks\""), "0");
-
-  const v1::Task created = CreateTask(SampleTask());
-  v1::CreateCommentRequest comment;
-  comment.mutable_comment()->set_task_id(created.id());
-  comment.mutable_comment()->set_text("hello");
-  comment.set_request_id("9a3c0c4e-7f1a-4a51-9a36-5f3f0d1f6a12");
-  v1::Comment ignored;
-  EXPECT_EQ(server_.comments().CreateComment(Context().get(), comment, &ignored).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
-  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM task_comments"), "0");
-}
-
 }  // namespace
 }  // namespace photoflow

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+#include <pqxx/transaction_base>
+
+#include "api/status_error.hpp"
+#include "store/request_ids.hpp"
+
+// request_id handling of the create methods (AIP-155): a repeated create with
+// the same request_id returns what the first one created and creates nothing.
+namespace photoflow::api {
+
+// Empty, or a UUID such as "9a3c0c4e-7f1a-4a51-9a36-5f3f0d1f6a11"; otherwise
+// INVALID_ARGUMENT naming request_id.
+void CheckRequestId(std::string_view request_id);
+
+// A stable fingerprint of `payload`, to tell a retry from a different request
+// that reuses the key.
+std::string RequestFingerprint(const google::protobuf::Message& payload);
+
+// Runs `create()` once per (request_id, method): a repeat returns
+// `find_existing(id)` of the first result instead. Must run inside the write
+// transaction that creates the resource, so the key and the resource commit
+// (or roll back) together.
+template <typename Create, typename FindExisting>
+auto CreateOnce(pqxx::transaction_base& txn, const std::string& request_id,
+                const std::string& method, const std::string& fingerprint, Create create,
+                FindExisting find_existing) -> decltype(create()) {
+  if (request_id.empty()) return create();
+  const store::request_ids::Claim claim =
+      store::request_ids::ClaimKey(txn, request_id, method, fingerprint);
+  if (!claim.claimed) {
+    if (claim.request_hash != fingerprint) {
+      ThrowInvalidArgument("request_id", "was already used for a different request");
+    }
+    return find_existing(claim.resource_id);
+  }
+  auto created = create();
+  store::request_ids::RecordResource(txn, request_id, method, created.id);
+  store::request_ids::DeleteExpired(txn, /*limit=*/10);
+  return created;
+}
+
+}  // namespace photoflow::api

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <pqxx/transaction_base>
+
+// Every SQL statement on "photoflow_request_ids", the idempotency keys of the
+// create methods (AIP-155).
+namespace photoflow::store::request_ids {
+
+struct Claim {
+  bool claimed = false;      // true: this call owns the key and creates the resource
+  int32_t resource_id = 0;   // when not claimed: what the first call created
+  std::string request_hash;  // when not claimed: the first call's request fingerprint
+};
+
+// Claims (request_id, method) for this transaction. A concurrent call with the
+// same key waits here until the first one commits (then sees it as a
+// duplicate) or rolls back (then claims the key itself). Keys older than 24
+// hours are claimed anew.
+Claim ClaimKey(pqxx::transaction_base& txn, const std::string& request_id,
+               const std::string& method, const std::string& request_hash);
+
+// Records what the claiming call created.
+void RecordResource(pqxx::transaction_base& txn, const std::string& request_id,
+                    const std::string& method, int32_t resource_id);
+
+// Removes up to `limit` keys older than 24 hours, so the table stays small.
+void DeleteExpired(pqxx::transaction_base& txn, int limit);
+
+}  // namespace photoflow::store::request_ids
