@@ -13,6 +13,9 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   # gRPC / protobuf
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  # google/rpc/status.proto and error_details.proto (rich gRPC errors); Debian
+  # ships them only inside this Go package, as plain .proto files
+  golang-github-gogo-googleapis-dev
   # PostgreSQL client libraries
   libpqxx-dev libpq-dev
   # metrics, boost, TLS

@@ -9,6 +9,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include "api/status_error.hpp"
+#include "common/rpc_status.hpp"
 #include "db/errors.hpp"
 #include "db/pool.hpp"
 #include "db/session.hpp"
@@ -59,7 +60,9 @@ class CallRunner {
   template <typename Work>
   grpc::Status Execute(grpc::CallbackServerContext* context, db::ConnectionPool::Lease lease,
                        std::optional<Clock::time_point> deadline, Work& work) {
-    if (context->IsCancelled()) return {grpc::StatusCode::CANCELLED, "call cancelled"};
+    if (context->IsCancelled()) {
+      return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
+    }
     try {
       db::Session session(pool_, lease, deadline);
       return work(session);

@@ -1,26 +1,41 @@
 #include "api/status_error.hpp"
 
+#include "common/rpc_status.hpp"
+
 namespace photoflow::api {
+namespace {
+
+// ErrorInfo.reason for bad input in `field`.
+std::string_view InvalidReason(std::string_view field) {
+  if (field == "filter") return "INVALID_FILTER";
+  if (field == "order_by") return "INVALID_ORDER_BY";
+  if (field == "page_token") return "INVALID_PAGE_TOKEN";
+  if (field == "page_size") return "INVALID_PAGE_SIZE";
+  if (field == "read_mask" || field == "update_mask") return "INVALID_FIELD_MASK";
+  if (field == "request_id") return "INVALID_REQUEST_ID";
+  return "INVALID_FIELD";
+}
+
+}  // namespace
 
 void ThrowInvalidArgument(std::string_view field, std::string_view problem) {
-  throw StatusError(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 std::string(field) + ": " + std::string(problem)));
+  const std::string message = std::string(field) + ": " + std::string(problem);
+  throw StatusError(common::MakeStatus(grpc::StatusCode::INVALID_ARGUMENT, message,
+                                       InvalidReason(field),
+                                       {{std::string(field), std::string(problem)}}));
 }
 
 void ThrowStaleEtag(std::string_view field) {
-  throw StatusError(grpc::Status(grpc::StatusCode::ABORTED,
-                                 std::string(field) + ": the task has changed since it was read"));
-}
-
-void ThrowUnsupported(std::string_view field, std::string_view what) {
-  throw StatusError(grpc::Status(
-      grpc::StatusCode::UNIMPLEMENTED,
-      std::string(field) + ": " + std::string(what) + " is not supported by this server version"));
+  throw StatusError(common::MakeStatus(
+      grpc::StatusCode::ABORTED, std::string(field) + ": the task has changed since it was read",
+      "STALE_ETAG"));
 }
 
 void ThrowNotFound(std::string_view what, int64_t id) {
-  throw StatusError(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                 std::string(what) + " " + std::to_string(id) + " not found"));
+  const bool comment = what.substr(0, 7) == "comment";
+  throw StatusError(common::MakeStatus(grpc::StatusCode::NOT_FOUND,
+                                       std::string(what) + " " + std::to_string(id) + " not found",
+                                       comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND"));
 }
 
 }  // namespace photoflow::api

@@ -21,16 +21,15 @@ class StatusError : public std::exception {
 };
 
 // INVALID_ARGUMENT whose message starts with the offending field's path, e.g.
-// "task.title: must not be empty".
+// "task.title: is required", with ErrorInfo (INVALID_FIELD, INVALID_FILTER, ...)
+// and a BadRequest field violation in the details.
 [[noreturn]] void ThrowInvalidArgument(std::string_view field, std::string_view problem);
 
 // ABORTED: the etag sent in `field` no longer matches the row.
 [[noreturn]] void ThrowStaleEtag(std::string_view field);
 
-// UNIMPLEMENTED for a request field whose behaviour this version lacks: a
-// client relying on it must know, rather than have it silently ignored.
-[[noreturn]] void ThrowUnsupported(std::string_view field, std::string_view what);
-
+// NOT_FOUND with reason TASK_NOT_FOUND, or COMMENT_NOT_FOUND when `what`
+// starts with "comment".
 [[noreturn]] void ThrowNotFound(std::string_view what, int64_t id);
 
 }  // namespace photoflow::api

@@ -4,6 +4,8 @@
 
 #include <pqxx/except>
 
+#include "common/rpc_status.hpp"
+
 namespace photoflow::db {
 namespace {
 
@@ -11,27 +13,41 @@ bool HasClass(std::string_view sqlstate, std::string_view sqlstate_class) {
   return sqlstate.substr(0, 2) == sqlstate_class;
 }
 
+using common::MakeStatus;
+
 grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger) {
   const std::string& state = error.sqlstate();
   if (state == "57014") {
-    return {grpc::StatusCode::DEADLINE_EXCEEDED, "the database statement was cancelled"};
+    return MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "the database statement was cancelled",
+                      "STATEMENT_CANCELLED");
   }
   if (state == "40001" || state == "40P01") {
-    return {grpc::StatusCode::ABORTED, "concurrent change conflict; retry the call"};
+    return MakeStatus(grpc::StatusCode::ABORTED, "concurrent change conflict; retry the call",
+                      "TRANSACTION_CONFLICT");
+  }
+  if (state == "23503") {
+    return MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                      "a referenced row does not exist (any more)", "FOREIGN_KEY_VIOLATION");
+  }
+  if (state == "23505") {
+    return MakeStatus(grpc::StatusCode::ALREADY_EXISTS, "the row exists already", "ALREADY_EXISTS");
   }
   if (HasClass(state, "08") || state == "57P01" || state == "57P02" || state == "57P03") {
-    return {grpc::StatusCode::UNAVAILABLE, "the database is not available"};
+    return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",
+                      "DATABASE_UNAVAILABLE");
   }
   if (HasClass(state, "53")) {
-    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "the database is out of resources"};
+    return MakeStatus(grpc::StatusCode::RESOURCE_EXHAUSTED, "the database is out of resources",
+                      "DATABASE_OUT_OF_RESOURCES");
   }
   if (state == "42P01" || state == "3F000") {
     logger.Error("database_schema_missing", {{"sqlstate", state}, {"message", error.what()}});
-    return {grpc::StatusCode::FAILED_PRECONDITION,
-            "the database schema is missing; run photoflow-migrate deploy"};
+    return MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                      "the database schema is missing; run photoflow-migrate deploy",
+                      "SCHEMA_MISSING");
   }
   logger.Error("database_error", {{"sqlstate", state}, {"message", error.what()}});
-  return {grpc::StatusCode::INTERNAL, "internal database error"};
+  return MakeStatus(grpc::StatusCode::INTERNAL, "internal database error", "INTERNAL");
 }
 
 }  // namespace
@@ -40,34 +56,39 @@ grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger) 
   try {
     std::rethrow_exception(std::move(error));
   } catch (const PoolTimeout& e) {
-    return {grpc::StatusCode::RESOURCE_EXHAUSTED, e.what()};
+    return MakeStatus(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what(), "CONNECTION_POOL_EXHAUSTED");
   } catch (const DeadlineExceeded& e) {
-    return {grpc::StatusCode::DEADLINE_EXCEEDED, e.what()};
+    return MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, e.what(), "DEADLINE_EXCEEDED");
   } catch (const DatabaseUnavailable& e) {
     logger.Warn("database_unavailable", {{"message", e.what()}});
-    return {grpc::StatusCode::UNAVAILABLE, "the database is not available"};
+    return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",
+                      "DATABASE_UNAVAILABLE");
   } catch (const pqxx::in_doubt_error& e) {
     logger.Error("commit_in_doubt", {{"message", e.what()}});
-    return {grpc::StatusCode::UNKNOWN,
-            "the connection broke during commit; the change may or may not be saved"};
+    return MakeStatus(grpc::StatusCode::UNKNOWN,
+                      "the connection broke during commit; the change may or may not be saved",
+                      "COMMIT_IN_DOUBT");
   } catch (const pqxx::broken_connection& e) {
     logger.Warn("database_connection_broken", {{"message", e.what()}});
-    return {grpc::StatusCode::UNAVAILABLE, "the database is not available"};
+    return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",
+                      "DATABASE_UNAVAILABLE");
   } catch (const pqxx::statement_completion_unknown& e) {
     logger.Error("statement_completion_unknown", {{"message", e.what()}});
-    return {grpc::StatusCode::UNKNOWN, "the outcome of the change is unknown"};
+    return MakeStatus(grpc::StatusCode::UNKNOWN, "the outcome of the change is unknown",
+                      "COMMIT_IN_DOUBT");
   } catch (const pqxx::transaction_rollback& e) {
     // libpqxx 6 reports serialization failures and deadlocks outside sql_error.
     logger.Info("transaction_conflict", {{"message", e.what()}});
-    return {grpc::StatusCode::ABORTED, "concurrent change conflict; retry the call"};
+    return MakeStatus(grpc::StatusCode::ABORTED, "concurrent change conflict; retry the call",
+                      "TRANSACTION_CONFLICT");
   } catch (const pqxx::sql_error& e) {
     return FromSqlState(e, logger);
   } catch (const std::exception& e) {
     logger.Error("internal_error", {{"message", e.what()}});
-    return {grpc::StatusCode::INTERNAL, "internal error"};
+    return MakeStatus(grpc::StatusCode::INTERNAL, "internal error", "INTERNAL");
   } catch (...) {
     logger.Error("internal_error", {{"message", "non-standard exception"}});
-    return {grpc::StatusCode::INTERNAL, "internal error"};
+    return MakeStatus(grpc::StatusCode::INTERNAL, "internal error", "INTERNAL");
   }
 }
 

@@ -41,8 +41,9 @@ class Session {
  private:
   // A connection that broke before anything was committed (a restarted
   // PostgreSQL leaves every pooled connection dead) is replaced in place and
-  // the work retried once, so a restart costs no failed call. `work` may
-  // therefore run twice: it must only read and write the database.
+  // the work retried once, so a restart costs no failed call; a transaction
+  // rolled back by a serialization failure or deadlock is retried once too.
+  // `work` may therefore run twice: it must only read and write the database.
   template <typename Transaction, typename Work>
   auto Run(Work&& work) -> std::invoke_result_t<Work&, pqxx::transaction_base&> {
     for (int attempt = 0;; ++attempt) {
@@ -61,6 +62,12 @@ class Session {
       } catch (const pqxx::in_doubt_error&) {
         lease_.Discard();
         throw;
+      } catch (const pqxx::statement_completion_unknown&) {
+        throw;
+      } catch (const pqxx::transaction_rollback&) {
+        // Serialization failure or deadlock (40001, 40P01): PostgreSQL rolled
+        // everything back, so one more try is safe; a second conflict is ABORTED.
+        if (attempt > 0) throw;
       } catch (const pqxx::broken_connection&) {
         lease_.Discard();  // also if Reconnect below fails
         if (!lease_.reused() || attempt > 0) throw;

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+namespace photoflow::common {
+
+// ErrorInfo.domain of every error this service returns.
+constexpr std::string_view kErrorDomain = "photoflow.v1";
+
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+// A gRPC status whose details (the grpc-status-details-bin trailer) carry a
+// google.rpc.Status with an ErrorInfo {reason, domain "photoflow.v1"} and, for
+// bad input, a BadRequest listing the offending fields (AIP-193).
+grpc::Status MakeStatus(grpc::StatusCode code, const std::string& message, std::string_view reason,
+                        const std::vector<FieldViolation>& violations = {});
+
+}  // namespace photoflow::common
