@@ -24,6 +24,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # local services
   postgresql-15 postgresql-client-15 prometheus
+  # libFuzzer targets (filter and page-token parsers)
+  clang libclang-rt-14-dev
   # python tooling (gRPC test clients), formatting
   python3-grpcio python3-protobuf clang-format
 )

@@ -3,6 +3,8 @@
 #   installs missing Debian packages, builds everything, starts a throwaway
 #   PostgreSQL 15 cluster (only when DATABASE_URL is unset), runs CTest, and
 #   removes the cluster again.
+# Then it fuzzes the filter and page-token parsers (PHOTOFLOW_FUZZ_SECONDS each,
+# default 30; 0 skips; skipped when ctest arguments are given).
 # Settings: PHOTOFLOW_SANITIZE=address,undefined|thread builds with sanitizers
 # (in build-<sanitizer>/); PHOTOFLOW_TEST_PGPORT (default 55433) is the
 # throwaway cluster's port; extra arguments go to ctest (e.g. -R TaskService).
@@ -40,5 +42,31 @@ fi
 
 status=0
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@" || status=$?
+
+# The parsers of untrusted client text (filter, order_by, page tokens) under
+# libFuzzer with ASan/UBSan, from the committed seed corpus, for
+# PHOTOFLOW_FUZZ_SECONDS each (default 30; 0 skips). Only the parser library
+# is built with clang, in its own build folder.
+fuzz_seconds=${PHOTOFLOW_FUZZ_SECONDS:-30}
+if [[ $status -eq 0 && $fuzz_seconds -gt 0 && $# -eq 0 ]]; then
+  fuzz_dir=$repo/build-fuzz
+  cmake -S "$repo" -B "$fuzz_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DPHOTOFLOW_FUZZ=ON \
+    -DPHOTOFLOW_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$fuzz_dir" --target photoflow_fuzz_filter photoflow_fuzz_page_token
+  for target in filter page_token; do
+    work=$(mktemp -d)
+    echo "test.sh: fuzzing $target for ${fuzz_seconds} s" >&2
+    if ! "$fuzz_dir/tests/fuzz/photoflow_fuzz_$target" -max_total_time="$fuzz_seconds" \
+      -max_len=1024 -print_final_stats=1 "$work" "$repo/tests/fuzz/corpus/$target" \
+      >"$work.log" 2>&1; then
+      tail -40 "$work.log" >&2
+      echo "test.sh: the $target fuzzer found a failure" >&2
+      status=1
+    else
+      grep -E "^stat::number_of_executed_units" "$work.log" >&2 || true
+    fi
+    rm -rf "$work" "$work.log"
+  done
+fi
 echo "test.sh: finished in $(($(date +%s) - started)) s with exit code $status" >&2
 exit "$status"
