@@ -18,14 +18,30 @@ bool IsOutputOnly(const std::string& path) {
 
 }  // namespace
 
+store::TaskFieldSet TaskFieldBit(std::string_view name) {
+  if (name == "id") return store::kTaskId;
+  if (name == "created_at") return store::kTaskCreatedAt;
+  if (name == "due_at") return store::kTaskDueAt;
+  if (name == "title") return store::kTaskTitle;
+  if (name == "additional_information") return store::kTaskAdditionalInformation;
+  if (name == "status") return store::kTaskStatus;
+  if (name == "is_finished") return store::kTaskIsFinished;
+  if (name == "task_column") return store::kTaskTaskColumn;
+  if (name == "amount_of_comments") return store::kTaskAmountOfComments;
+  if (name == "etag") return store::kTaskEtag;
+  return 0;
+}
+
 TaskReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask, std::string_view field) {
   TaskReadMask parsed;
+  if (mask.paths_size() > 0) parsed.columns = store::kTaskId;
   for (const std::string& path : mask.paths()) {
     if (!FieldMaskUtil::GetFieldDescriptors(v1::Task::descriptor(), path, nullptr) ||
         path.find('.') != std::string::npos) {
       ThrowInvalidArgument(field, "unknown field '" + path + "'");
     }
     if (path == "comments") parsed.include_comments = true;
+    parsed.columns |= TaskFieldBit(path);
   }
   parsed.paths = mask;
   return parsed;

@@ -12,7 +12,12 @@ namespace photoflow::api {
 struct TaskReadMask {
   google::protobuf::FieldMask paths;  // empty: every field but comments
   bool include_comments = false;
+  // The columns to select; id is always among them (comments attach by id).
+  store::TaskFieldSet columns = store::kAllTaskFields;
 };
+
+// The column bit of a Task field name; 0 for comments or unknown names.
+store::TaskFieldSet TaskFieldBit(std::string_view name);
 
 TaskReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask, std::string_view field);
 

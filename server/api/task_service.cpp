@@ -151,7 +151,7 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
   }
   return runner_.Run(context, [request, response, mask](db::Session& session) {
     const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
-      std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id());
+      std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id(), mask.columns);
       if (!row) ThrowNotFound("task", request->id());
       return ReadComments(txn, {std::move(*row)}, mask.include_comments);
     });
@@ -173,12 +173,15 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
+  // The page token needs the sort keys of the last row, whatever the mask says.
+  store::TaskFieldSet columns = mask.columns;
+  for (const query::SortKey& key : list.order) columns |= TaskFieldBit(key.field->name);
   return runner_.Run(context, [=](db::Session& session) {
     bool more = false;
     const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
       std::vector<store::TaskRow> page =
           store::tasks::List(txn, list.condition.sql, list.condition.parameters,
-                             query::OrderBySql(list.order), page_size + 1);
+                             query::OrderBySql(list.order), page_size + 1, columns);
       more = DropLookaheadRow(page, page_size);
       return ReadComments(txn, std::move(page), mask.include_comments);
     });

@@ -48,6 +48,22 @@ struct CommentRow {
   std::string text;  // column "comment"
 };
 
+// Fields of a "Tasks" row that a read selects (read_mask), as bits.
+enum TaskField : uint32_t {
+  kTaskId = 1U << 0,
+  kTaskCreatedAt = 1U << 1,
+  kTaskDueAt = 1U << 2,
+  kTaskTitle = 1U << 3,
+  kTaskAdditionalInformation = 1U << 4,
+  kTaskStatus = 1U << 5,
+  kTaskIsFinished = 1U << 6,
+  kTaskTaskColumn = 1U << 7,
+  kTaskAmountOfComments = 1U << 8,
+  kTaskEtag = 1U << 9,
+};
+using TaskFieldSet = uint32_t;
+constexpr TaskFieldSet kAllTaskFields = (1U << 10) - 1;
+
 // Outcome of a conditional write (optionally guarded by an etag).
 enum class WriteOutcome { kDone, kNotFound, kStaleEtag };
 

@@ -13,18 +13,75 @@ namespace {
   "additional_information, status, is_finished, \"taskColumn\", amount_of_comments, " \
   "xmin::text"
 
-TaskRow ReadTask(const pqxx::row& row) {
+// The selectable columns, in PF_TASK_COLUMNS order.
+struct Column {
+  TaskField field;
+  const char* sql;
+};
+constexpr Column kColumns[] = {
+    {kTaskId, "id"},
+    {kTaskCreatedAt, PF_EPOCH_MS("created_at")},
+    {kTaskDueAt, PF_EPOCH_MS("\"dueAt\"")},
+    {kTaskTitle, "task"},
+    {kTaskAdditionalInformation, "additional_information"},
+    {kTaskStatus, "status"},
+    {kTaskIsFinished, "is_finished"},
+    {kTaskTaskColumn, "\"taskColumn\""},
+    {kTaskAmountOfComments, "amount_of_comments"},
+    {kTaskEtag, "xmin::text"},
+};
+
+std::string SelectList(TaskFieldSet fields) {
+  std::string list;
+  for (const Column& column : kColumns) {
+    if ((fields & column.field) == 0) continue;
+    if (!list.empty()) list += ", ";
+    list += column.sql;
+  }
+  return list;
+}
+
+// Reads the `fields` columns (selected in kColumns order); the others keep
+// their defaults.
+TaskRow ReadTask(const pqxx::row& row, TaskFieldSet fields = kAllTaskFields) {
   TaskRow task;
-  task.id = row[0].as<int32_t>();
-  task.created_at_ms = row[1].as<int64_t>();
-  task.values.due_at_ms = row[2].as<int64_t>();
-  task.values.title = row[3].as<std::string>();
-  task.values.additional_information = row[4].as<std::string>();
-  task.values.status = row[5].as<std::string>();
-  task.values.is_finished = row[6].as<bool>();
-  task.values.task_column = row[7].as<std::string>();
-  task.amount_of_comments = row[8].as<int32_t>();
-  task.etag = row[9].as<std::string>();
+  pqxx::row::size_type index = 0;
+  for (const Column& column : kColumns) {
+    if ((fields & column.field) == 0) continue;
+    const pqxx::field value = row[index++];
+    switch (column.field) {
+      case kTaskId:
+        task.id = value.as<int32_t>();
+        break;
+      case kTaskCreatedAt:
+        task.created_at_ms = value.as<int64_t>();
+        break;
+      case kTaskDueAt:
+        task.values.due_at_ms = value.as<int64_t>();
+        break;
+      case kTaskTitle:
+        task.values.title = value.as<std::string>();
+        break;
+      case kTaskAdditionalInformation:
+        task.values.additional_information = value.as<std::string>();
+        break;
+      case kTaskStatus:
+        task.values.status = value.as<std::string>();
+        break;
+      case kTaskIsFinished:
+        task.values.is_finished = value.as<bool>();
+        break;
+      case kTaskTaskColumn:
+        task.values.task_column = value.as<std::string>();
+        break;
+      case kTaskAmountOfComments:
+        task.amount_of_comments = value.as<int32_t>();
+        break;
+      case kTaskEtag:
+        task.etag = value.as<std::string>();
+        break;
+    }
+  }
   return task;
 }
 
@@ -40,32 +97,33 @@ TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values) {
   return ReadTask(result.at(0));
 }
 
-std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id) {
-  const pqxx::result result =
-      txn.exec_params("SELECT " PF_TASK_COLUMNS " FROM \"Tasks\" WHERE id = $1", id);
+std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id, TaskFieldSet fields) {
+  const pqxx::result result = txn.exec_params(
+      "SELECT " + SelectList(fields | kTaskId) + " FROM \"Tasks\" WHERE id = $1", id);
   if (result.empty()) return std::nullopt;
-  return ReadTask(result[0]);
+  return ReadTask(result[0], fields | kTaskId);
 }
 
 bool Exists(pqxx::transaction_base& txn, int32_t id) {
   return !txn.exec_params("SELECT 1 FROM \"Tasks\" WHERE id = $1", id).empty();
 }
 
-std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter) {
-  return "SELECT " PF_TASK_COLUMNS " FROM \"Tasks\" WHERE " + where + " ORDER BY " + order_by +
-         " LIMIT $" + std::to_string(limit_parameter);
+std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter,
+                    TaskFieldSet fields) {
+  return "SELECT " + SelectList(fields) + " FROM \"Tasks\" WHERE " + where + " ORDER BY " +
+         order_by + " LIMIT $" + std::to_string(limit_parameter);
 }
 
 std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
                           const std::vector<std::string>& parameters, const std::string& order_by,
-                          int limit) {
+                          int limit, TaskFieldSet fields) {
   std::vector<std::string> values = parameters;
   values.push_back(std::to_string(limit));
-  const pqxx::result result = txn.exec_params(ListSql(where, order_by, values.size()),
+  const pqxx::result result = txn.exec_params(ListSql(where, order_by, values.size(), fields),
                                               pqxx::prepare::make_dynamic_params(values));
   std::vector<TaskRow> tasks;
   tasks.reserve(result.size());
-  for (const pqxx::row& row : result) tasks.push_back(ReadTask(row));
+  for (const pqxx::row& row : result) tasks.push_back(ReadTask(row, fields));
   return tasks;
 }
 

@@ -148,6 +148,29 @@ TEST_F(ListTasksTest, TokensAreBoundToTheirFilterAndOrder) {
   ExpectInvalid(List("is_finished = true", "due_at", 5, tampered, &page), "page_token:");
 }
 
+TEST_F(ListTasksTest, ReadMaskSelectsOnlyNamedFieldsAndPagingStillWorks) {
+  InsertManyTasks();
+  std::vector<int32_t> ids;
+  std::string token;
+  do {
+    v1::ListTasksRequest request;
+    request.set_order_by("due_at desc");
+    request.set_page_size(100);
+    request.set_page_token(token);
+    request.mutable_read_mask()->add_paths("title");
+    v1::ListTasksResponse page;
+    ASSERT_TRUE(server_.tasks().ListTasks(Context().get(), request, &page).ok());
+    for (const v1::Task& task : page.tasks()) {
+      EXPECT_FALSE(task.title().empty());
+      EXPECT_EQ(task.id(), 0) << "id was not asked for";
+      EXPECT_FALSE(task.has_due_at()) << "the sort key is used for the token, not returned";
+      ids.push_back(0);
+    }
+    token = page.next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(ids.size(), 1234U);
+}
+
 TEST_F(ListTasksTest, BadFiltersAndOrdersNameTheFieldAndPosition) {
   v1::ListTasksResponse page;
   const grpc::Status unknown = List(R"(colour = "red")", "", 5, "", &page);

@@ -1,4 +1,6 @@
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include <google/protobuf/util/message_differencer.h>
 #include <pqxx/transaction>
@@ -275,6 +277,29 @@ TEST_F(TaskServiceTest, StaleEtagIsAbortedAndChangesNothing) {
   ASSERT_TRUE(GetTask(created.id(), &fetched).ok());
   EXPECT_EQ(fetched.status(), "Editing");
   EXPECT_TRUE(Delete(created.id(), fetched.etag()).ok());
+}
+
+TEST_F(TaskServiceTest, TwoClientsRacingWithTheSameEtagGetExactlyOneWinner) {
+  for (int round = 0; round < 10; ++round) {
+    const v1::Task read = CreateTask(SampleTask());  // both clients read this version
+    std::atomic<int> ok{0};
+    std::atomic<int> aborted{0};
+    std::vector<std::thread> clients;
+    clients.reserve(2);
+    for (const char* status : {"Editing by A", "Editing by B"}) {
+      clients.emplace_back([&, status] {
+        v1::Task change = read;
+        change.set_status(status);
+        v1::Task updated;
+        const grpc::StatusCode code = Update(change, {"status"}, &updated).error_code();
+        if (code == grpc::StatusCode::OK) ++ok;
+        if (code == grpc::StatusCode::ABORTED) ++aborted;
+      });
+    }
+    for (std::thread& client : clients) client.join();
+    EXPECT_EQ(ok.load(), 1) << "round " << round;
+    EXPECT_EQ(aborted.load(), 1) << "round " << round;
+  }
 }
 
 TEST_F(TaskServiceTest, EtagChangesWhenAnotherProgramWritesTheRow) {
