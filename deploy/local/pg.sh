@@ -237,6 +237,11 @@ SELECT 'CREATE DATABASE $DB_NAME OWNER $DB_USER ENCODING ''UTF8'' TEMPLATE templ
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB_NAME')\gexec
 ALTER DATABASE $DB_NAME OWNER TO $DB_USER;
 SQL
+  # Statement statistics, for looking at what the service sends (and for the
+  # test that a page of tasks with comments costs one comments query).
+  psql_super "$port" -d "$DB_NAME" >/dev/null <<SQL
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+SQL
 }
 
 # --- commands ---------------------------------------------------------------
@@ -278,6 +283,7 @@ cmd_start() {
     clear_stale_locks
 
     local opts="-p $PORT -k '$SOCK_DIR' -c listen_addresses=127.0.0.1"
+    opts+=" -c shared_preload_libraries=pg_stat_statements"
     if [[ $FAST == 1 ]]; then
       opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
