@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <ctime>
 #include <limits>
+#include <memory>
 #include <optional>
 
 #include "query/task_fields.hpp"
@@ -87,72 +88,96 @@ std::vector<Token> Tokenize(std::string_view text) {
   return tokens;
 }
 
-// Recursive descent over the tokens, emitting SQL as it goes:
+// The parsed filter: an AST whose leaves are comparisons of a known field
+// with a literal. Building it checks the grammar and the field names;
+// compiling it checks types and produces SQL.
+struct FilterNode {
+  enum class Kind { kAnd, kOr, kNot, kComparison };
+  Kind kind = Kind::kComparison;
+  std::vector<std::unique_ptr<FilterNode>> children;  // kAnd, kOr: 2; kNot: 1
+  const QueryField* field = nullptr;                  // kComparison
+  Token op;
+  Token value;
+};
+
+// Recursive descent over the tokens:
 //   filter     := conjunction
 //   conjunction:= disjunction ("AND" disjunction)*
 //   disjunction:= unary ("OR" unary)*        (AIP-160: OR binds tighter)
 //   unary      := "NOT" unary | primary
 //   primary    := "(" conjunction ")" | field operator value
-class Compiler {
+class Parser {
  public:
-  Compiler(std::vector<Token> tokens, int first_parameter)
-      : tokens_(std::move(tokens)), next_parameter_(first_parameter) {}
+  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
 
-  SqlCondition Compile() {
-    SqlCondition condition;
-    condition.sql = Conjunction(0);
+  std::unique_ptr<FilterNode> Parse() {
+    std::unique_ptr<FilterNode> root = Conjunction(0);
     if (Peek().kind != TokenKind::kEnd) {
       throw FilterError("unexpected '" + Peek().text + "'", Peek().position);
     }
-    condition.parameters = std::move(parameters_);
-    return condition;
+    return root;
   }
 
  private:
   const Token& Peek() const { return tokens_[index_]; }
-  const Token& Take() { return tokens_[index_++]; }
+  // Never moves past the end token, however malformed the input.
+  const Token& Take() {
+    const Token& token = tokens_[index_];
+    if (token.kind != TokenKind::kEnd) ++index_;
+    return token;
+  }
   bool IsKeyword(std::string_view word) const {
     return Peek().kind == TokenKind::kIdentifier && Peek().text == word;
   }
 
-  std::string Conjunction(int depth) {
-    std::string sql = Disjunction(depth);
+  static std::unique_ptr<FilterNode> Combine(FilterNode::Kind kind,
+                                             std::unique_ptr<FilterNode> left,
+                                             std::unique_ptr<FilterNode> right) {
+    auto node = std::make_unique<FilterNode>();
+    node->kind = kind;
+    node->children.push_back(std::move(left));
+    if (right) node->children.push_back(std::move(right));
+    return node;
+  }
+
+  std::unique_ptr<FilterNode> Conjunction(int depth) {
+    std::unique_ptr<FilterNode> node = Disjunction(depth);
     while (IsKeyword("AND")) {
       Take();
-      sql = "(" + sql + " AND " + Disjunction(depth) + ")";
+      node = Combine(FilterNode::Kind::kAnd, std::move(node), Disjunction(depth));
     }
-    return sql;
+    return node;
   }
 
-  std::string Disjunction(int depth) {
-    std::string sql = Unary(depth);
+  std::unique_ptr<FilterNode> Disjunction(int depth) {
+    std::unique_ptr<FilterNode> node = Unary(depth);
     while (IsKeyword("OR")) {
       Take();
-      sql = "(" + sql + " OR " + Unary(depth) + ")";
+      node = Combine(FilterNode::Kind::kOr, std::move(node), Unary(depth));
     }
-    return sql;
+    return node;
   }
 
-  std::string Unary(int depth) {
+  std::unique_ptr<FilterNode> Unary(int depth) {
     if (depth > kMaxFilterDepth) {
       throw FilterError("nested more than " + std::to_string(kMaxFilterDepth) + " levels deep",
                         Peek().position);
     }
     if (IsKeyword("NOT")) {
       Take();
-      return "(NOT " + Unary(depth + 1) + ")";
+      return Combine(FilterNode::Kind::kNot, Unary(depth + 1), nullptr);
     }
     if (Peek().kind == TokenKind::kOpenParen) {
       const size_t open = Take().position;
-      std::string sql = Conjunction(depth + 1);
+      std::unique_ptr<FilterNode> node = Conjunction(depth + 1);
       if (Peek().kind != TokenKind::kCloseParen) throw FilterError("missing ')'", open);
       Take();
-      return sql;
+      return node;
     }
     return Comparison();
   }
 
-  std::string Comparison() {
+  std::unique_ptr<FilterNode> Comparison() {
     const Token& name = Take();
     if (name.kind != TokenKind::kIdentifier || name.text == "AND" || name.text == "OR") {
       throw FilterError(name.kind == TokenKind::kEnd
@@ -160,8 +185,9 @@ class Compiler {
                             : "expected a field name, found '" + name.text + "'",
                         name.position);
     }
-    const QueryField* field = FindTaskField(name.text);
-    if (field == nullptr) {
+    auto node = std::make_unique<FilterNode>();
+    node->field = FindTaskField(name.text);
+    if (node->field == nullptr) {
       throw FilterError(
           "unknown field '" + name.text + "' (filterable: " + TaskQueryFieldNames() + ")",
           name.position);
@@ -170,16 +196,51 @@ class Compiler {
       throw FilterError("more than " + std::to_string(kMaxFilterComparisons) + " comparisons",
                         name.position);
     }
-    const Token& op = Take();
-    if (op.kind != TokenKind::kOperator) {
+    node->op = Take();
+    if (node->op.kind != TokenKind::kOperator) {
       throw FilterError("expected an operator (= != < <= > >= :) after '" + name.text + "'",
-                        op.position);
+                        node->op.position);
     }
-    const Token& value = Take();
-    return CompileComparison(*field, op, value);
+    node->value = Take();
+    return node;
   }
 
-  std::string CompileComparison(const QueryField& field, const Token& op, const Token& value) {
+  std::vector<Token> tokens_;
+  size_t index_ = 0;
+  int comparisons_ = 0;
+};
+
+// Turns the AST into SQL; every literal becomes a typed bound parameter.
+class Compiler {
+ public:
+  explicit Compiler(int first_parameter) : next_parameter_(first_parameter) {}
+
+  SqlCondition Compile(const FilterNode& root) {
+    SqlCondition condition;
+    condition.sql = Sql(root);
+    condition.parameters = std::move(parameters_);
+    return condition;
+  }
+
+ private:
+  std::string Sql(const FilterNode& node) {
+    switch (node.kind) {
+      case FilterNode::Kind::kAnd:
+      case FilterNode::Kind::kOr: {
+        // Left before right: parameters are numbered in the filter's reading order.
+        const std::string left = Sql(*node.children[0]);
+        const std::string right = Sql(*node.children[1]);
+        return "(" + left + (node.kind == FilterNode::Kind::kAnd ? " AND " : " OR ") + right + ")";
+      }
+      case FilterNode::Kind::kNot:
+        return "(NOT " + Sql(*node.children[0]) + ")";
+      case FilterNode::Kind::kComparison:
+        return Comparison(*node.field, node.op, node.value);
+    }
+    return "FALSE";
+  }
+
+  std::string Comparison(const QueryField& field, const Token& op, const Token& value) {
     const std::string column(field.column);
     if (op.text == ":") {
       if (field.type != FieldType::kText) {
@@ -260,10 +321,7 @@ class Compiler {
     return TypedParameterSql(field.type, next_parameter_++);
   }
 
-  std::vector<Token> tokens_;
-  size_t index_ = 0;
   int next_parameter_;
-  int comparisons_ = 0;
   std::vector<std::string> parameters_;
 };
 
@@ -337,7 +395,8 @@ SqlCondition CompileTaskFilter(std::string_view filter, int first_parameter) {
   bool blank = true;
   for (const char c : filter) blank = blank && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
   if (blank) return {"TRUE", {}};
-  return Compiler(Tokenize(filter), first_parameter).Compile();
+  const std::unique_ptr<FilterNode> ast = Parser(Tokenize(filter)).Parse();
+  return Compiler(first_parameter).Compile(*ast);
 }
 
 }  // namespace photoflow::query

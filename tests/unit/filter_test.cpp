@@ -77,6 +77,8 @@ TEST(FilterTest, ErrorsSayWhatAndWhere) {
   const std::vector<BadFilter> cases = {
       {"colour = \"red\"", "unknown field 'colour'", 0},
       {"id = 1 AND", "expected a comparison, found the end", 10},
+      {"id =", "expected a whole number, found the end", 4},
+      {"NOT", "expected a comparison, found the end", 3},
       {"id 1", "expected an operator", 3},
       {"id = \"one\"", "expected a whole number", 5},
       {"id = 99999999999", "out of range", 5},
