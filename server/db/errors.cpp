@@ -32,6 +32,13 @@ grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger) {
   if (state == "23505") {
     return MakeStatus(grpc::StatusCode::ALREADY_EXISTS, "the row exists already", "ALREADY_EXISTS");
   }
+  if (HasClass(state, "22")) {
+    // Data exceptions come from values a client sent (a number out of range,
+    // text PostgreSQL cannot store); the request is at fault, not the server.
+    logger.Info("database_data_exception", {{"sqlstate", state}, {"message", error.what()}});
+    return MakeStatus(grpc::StatusCode::INVALID_ARGUMENT,
+                      "a value is not acceptable to the database", "INVALID_VALUE");
+  }
   if (HasClass(state, "08") || state == "57P01" || state == "57P02" || state == "57P03") {
     return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",
                       "DATABASE_UNAVAILABLE");

@@ -392,6 +392,9 @@ SqlCondition CompileTaskFilter(std::string_view filter, int first_parameter) {
     throw FilterError("longer than " + std::to_string(kMaxFilterLength) + " characters",
                       kMaxFilterLength);
   }
+  if (const size_t nul = filter.find('\0'); nul != std::string_view::npos) {
+    throw FilterError("NUL characters are not allowed", nul);
+  }
   bool blank = true;
   for (const char c : filter) blank = blank && (c == ' ' || c == '\t' || c == '\n' || c == '\r');
   if (blank) return {"TRUE", {}};

@@ -81,7 +81,7 @@ bool IsValidKeyValue(FieldType type, const std::string& value) {
     case FieldType::kBoolean:
       return value == "true" || value == "false";
     case FieldType::kText:
-      return true;
+      return value.find('\0') == std::string::npos;  // PostgreSQL text cannot hold NUL
   }
   return false;
 }

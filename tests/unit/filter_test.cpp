@@ -105,6 +105,15 @@ TEST(FilterTest, ErrorsSayWhatAndWhere) {
   }
 }
 
+TEST(FilterTest, NulCharactersAreRejectedNotTruncated) {
+  try {
+    CompileTaskFilter(std::string("title = \"a\0b\"", 13), 1);
+    FAIL() << "accepted";
+  } catch (const FilterError& error) {
+    EXPECT_EQ(error.position(), 10U);
+  }
+}
+
 TEST(FilterTest, SizeDepthAndComparisonCountAreLimited) {
   EXPECT_THROW(CompileTaskFilter(std::string(kMaxFilterLength + 1, ' '), 1), FilterError);
   std::string deep = "id = 1";
@@ -148,6 +157,7 @@ TEST(OrderByTest, TokenValuesAreCheckedByType) {
   EXPECT_TRUE(IsValidKeyValue(FieldType::kTimestamp, "-1500"));
   EXPECT_FALSE(IsValidKeyValue(FieldType::kBoolean, "maybe"));
   EXPECT_TRUE(IsValidKeyValue(FieldType::kText, "anything"));
+  EXPECT_FALSE(IsValidKeyValue(FieldType::kText, std::string("a\0b", 3)));
 }
 
 }  // namespace
