@@ -283,7 +283,7 @@ cmd_start() {
     clear_stale_locks
 
     local opts="-p $PORT -k '$SOCK_DIR' -c listen_addresses=127.0.0.1"
-    opts+=" -c shared_preload_libraries=pg_stat_statements"
+    opts+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=20000"
     if [[ $FAST == 1 ]]; then
       opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi

@@ -57,7 +57,7 @@ if [[ $status -eq 0 && $fuzz_seconds -gt 0 && $# -eq 0 ]]; then
     work=$(mktemp -d)
     echo "test.sh: fuzzing $target for ${fuzz_seconds} s" >&2
     if ! "$fuzz_dir/tests/fuzz/photoflow_fuzz_$target" -max_total_time="$fuzz_seconds" \
-      -max_len=1024 -print_final_stats=1 "$work" "$repo/tests/fuzz/corpus/$target" \
+      -max_len=2100 -print_final_stats=1 "$work" "$repo/tests/fuzz/corpus/$target" \
       >"$work.log" 2>&1; then
       tail -40 "$work.log" >&2
       echo "test.sh: the $target fuzzer found a failure" >&2

@@ -26,6 +26,15 @@ bool IsIdentifierStart(char c) {
 bool IsIdentifierPart(char c) { return IsIdentifierStart(c) || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// A character for an error message: quoted if printable ASCII, else as \xNN
+// (a lone byte of a multi-byte character would make the message invalid UTF-8).
+std::string Describe(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (byte >= 0x20 && byte < 0x7F) return std::string("'") + c + "'";
+  static constexpr char kHex[] = "0123456789abcdef";
+  return std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0x0F];
+}
+
 std::vector<Token> Tokenize(std::string_view text) {
   std::vector<Token> tokens;
   size_t i = 0;
@@ -80,7 +89,7 @@ std::vector<Token> Tokenize(std::string_view text) {
         throw FilterError("'!' must be followed by '='", token.position);
       }
     } else {
-      throw FilterError(std::string("unexpected character '") + c + "'", i);
+      throw FilterError("unexpected character " + Describe(c), i);
     }
     tokens.push_back(std::move(token));
   }
@@ -353,8 +362,12 @@ int64_t ParseRfc3339Millis(std::string_view text) {
   utc.tm_hour = ParseDigits(text, 11, 2);
   utc.tm_min = ParseDigits(text, 14, 2);
   utc.tm_sec = ParseDigits(text, 17, 2);
-  if (utc.tm_mon > 11 || utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_hour > 23 ||
-      utc.tm_min > 59 || utc.tm_sec > 60) {
+  static constexpr int kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int year = utc.tm_year + 1900;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (utc.tm_mon < 0 || utc.tm_mon > 11 || utc.tm_mday < 1 ||
+      utc.tm_mday > kDaysInMonth[utc.tm_mon] || (utc.tm_mon == 1 && !leap && utc.tm_mday > 28) ||
+      utc.tm_hour > 23 || utc.tm_min > 59 || utc.tm_sec > 59) {
     throw std::invalid_argument("not a timestamp");
   }
   size_t i = 19;
@@ -363,7 +376,13 @@ int64_t ParseRfc3339Millis(std::string_view text) {
     ++i;
     int digits = 0;
     while (i < text.size() && IsDigit(text[i])) {
-      if (digits < 3) millis = millis * 10 + (text[i] - '0');
+      if (digits < 3) {
+        millis = millis * 10 + (text[i] - '0');
+      } else if (text[i] != '0') {
+        // Stored timestamps have millisecond precision; a finer bound would
+        // silently compare as a different instant.
+        throw std::invalid_argument("finer than a millisecond");
+      }
       ++digits;
       ++i;
     }

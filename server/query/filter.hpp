@@ -8,8 +8,8 @@
 
 namespace photoflow::query {
 
-// A filter that cannot be used; `position` is the 0-based character offset of
-// the problem in the filter text.
+// A filter that cannot be used; `position` is the 0-based byte offset of the
+// problem in the filter text.
 class FilterError : public std::invalid_argument {
  public:
   FilterError(const std::string& message, size_t position);

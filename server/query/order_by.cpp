@@ -46,7 +46,10 @@ std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by) {
       rest = rest.substr(comma + 1);
     }
   }
-  if (!has_id) keys.push_back({FindTaskField("id"), false});
+  // The implicit tie-breaker sorts like the last key, so that a one-direction
+  // order ("due_at desc") stays one-direction and its keyset condition can use
+  // an index range.
+  if (!has_id) keys.push_back({FindTaskField("id"), !keys.empty() && keys.back().descending});
   return keys;
 }
 
@@ -76,8 +79,13 @@ bool IsValidKeyValue(FieldType type, const std::string& value) {
   switch (type) {
     case FieldType::kInteger:
       return parses_as(int32_t{0});
-    case FieldType::kTimestamp:
-      return parses_as(int64_t{0});
+    case FieldType::kTimestamp: {
+      // 0001-01-01 to 9999-12-31, the range the API accepts.
+      int64_t millis = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), millis);
+      return error == std::errc() && end == value.data() + value.size() &&
+             millis >= -62135596800000 && millis <= 253402300799999;
+    }
     case FieldType::kBoolean:
       return value == "true" || value == "false";
     case FieldType::kText:
@@ -108,7 +116,8 @@ SqlCondition AfterKeyCondition(const std::vector<SortKey>& keys,
         "(" + columns + ") " + (keys.front().descending ? "<" : ">") + " (" + parameters + ")";
     return condition;
   }
-  // (k1 after v1) OR (k1 = v1 AND k2 after v2) OR ...
+  // k1 not before v1 AND ((k1 after v1) OR (k1 = v1 AND k2 after v2) OR ...):
+  // the redundant leading bound lets an index on k1 start at the cursor.
   std::string sql;
   for (size_t i = 0; i < keys.size(); ++i) {
     std::string term;
@@ -117,7 +126,9 @@ SqlCondition AfterKeyCondition(const std::vector<SortKey>& keys,
     term += std::string(keys[i].field->column) + (keys[i].descending ? " < " : " > ") + values[i];
     sql += (i == 0 ? "(" : " OR (") + term + ")";
   }
-  condition.sql = "(" + sql + ")";
+  condition.sql = "(" + std::string(keys.front().field->column) +
+                  (keys.front().descending ? " <= " : " >= ") + values.front() + " AND (" + sql +
+                  "))";
   return condition;
 }
 

@@ -16,8 +16,9 @@ struct SortKey {
 };
 
 // Parses "due_at, id desc" (AIP-132). `id` is appended as the final
-// tie-breaker unless already present, so the order is total and keyset
-// pagination exact. Throws std::invalid_argument naming the problem.
+// tie-breaker unless already present (sorting in the direction of the last
+// key), so the order is total and keyset pagination exact. Throws
+// std::invalid_argument naming the problem.
 std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by);
 
 // "due_at asc,id asc": the canonical spelling, for page-token scopes.

@@ -35,7 +35,7 @@ void RecordResource(pqxx::transaction_base& txn, const std::string& request_id,
 void DeleteExpired(pqxx::transaction_base& txn, int limit) {
   txn.exec_params(
       "DELETE FROM photoflow_request_ids WHERE ctid IN (SELECT ctid FROM photoflow_request_ids "
-      "WHERE created_at < now() - interval '24 hours' LIMIT $1)",
+      "WHERE created_at < now() - interval '24 hours' LIMIT $1 FOR UPDATE SKIP LOCKED)",
       limit);
 }
 

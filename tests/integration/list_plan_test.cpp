@@ -35,20 +35,25 @@ TEST(ListPlanTest, UnfinishedTasksByDueDateUseAnIndexNotASequentialScan) {
       "SELECT timestamp '2026-01-01' + (i % 1000) * interval '1 hour', 'task ' || i, '', "
       "'Scheduled', i % 10 <> 0 FROM generate_series(1, 50000) AS i; ANALYZE \"Tasks\"; SELECT 1");
   auto connection = schema.Connect();
-  const std::vector<query::SortKey> order = query::ParseTaskOrderBy("due_at");
   const query::SqlCondition filter = query::CompileTaskFilter("is_finished = false", 1);
+  for (const char* order_by : {"due_at", "due_at desc"}) {
+    const std::vector<query::SortKey> order = query::ParseTaskOrderBy(order_by);
+    const std::string first_page = Plan(*connection, filter, order);
+    EXPECT_EQ(first_page.find("Seq Scan"), std::string::npos) << order_by << "\n" << first_page;
+    EXPECT_NE(first_page.find("Index Scan"), std::string::npos) << order_by << "\n" << first_page;
 
-  const std::string first_page = Plan(*connection, filter, order);
-  EXPECT_EQ(first_page.find("Seq Scan"), std::string::npos) << first_page;
-
-  query::SqlCondition deep = filter;
-  const std::vector<std::string> last_row = {"1767225600000" /* 2026-01-01 */, "40000"};
-  const query::SqlCondition after =
-      query::AfterKeyCondition(order, last_row, static_cast<int>(deep.parameters.size()) + 1);
-  deep.sql = "(" + deep.sql + ") AND " + after.sql;
-  deep.parameters.insert(deep.parameters.end(), after.parameters.begin(), after.parameters.end());
-  const std::string later_page = Plan(*connection, deep, order);
-  EXPECT_EQ(later_page.find("Seq Scan"), std::string::npos) << later_page;
+    query::SqlCondition deep = filter;
+    const std::vector<std::string> last_row = {"1767225600000" /* 2026-01-01 */, "40000"};
+    const query::SqlCondition after =
+        query::AfterKeyCondition(order, last_row, static_cast<int>(deep.parameters.size()) + 1);
+    deep.sql = "(" + deep.sql + ") AND " + after.sql;
+    deep.parameters.insert(deep.parameters.end(), after.parameters.begin(), after.parameters.end());
+    const std::string later_page = Plan(*connection, deep, order);
+    EXPECT_EQ(later_page.find("Seq Scan"), std::string::npos) << order_by << "\n" << later_page;
+    EXPECT_NE(later_page.find("Index Cond"), std::string::npos)
+        << order_by << ": the cursor must bound the index scan\n"
+        << later_page;
+  }
 }
 
 }  // namespace
