@@ -396,7 +396,7 @@ int64_t ParseRfc3339Millis(std::string_view text) {
     const int hours = ParseDigits(text, i + 1, 2);
     const int minutes = ParseDigits(text, i + 4, 2);
     if (hours > 23 || minutes > 59) throw std::invalid_argument("not a timestamp");
-    offset_seconds = (text[i] == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+    offset_seconds = (text[i] == '+' ? 1 : -1) * (int64_t{hours} * 3600 + int64_t{minutes} * 60);
     i += 6;
   } else {
     throw std::invalid_argument("not a timestamp");

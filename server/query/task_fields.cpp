@@ -34,7 +34,7 @@ std::string TaskQueryFieldNames() {
 }
 
 std::string TypedParameterSql(FieldType type, int index) {
-  const std::string parameter = "$" + std::to_string(index);
+  std::string parameter = "$" + std::to_string(index);
   switch (type) {
     case FieldType::kInteger:
       return parameter + "::integer";

@@ -28,9 +28,11 @@ class ListTasksTest : public ApiTest {
   std::vector<int32_t> ExpectedIds(const std::string& where, const std::string& order_by) {
     auto connection = schema_.Connect();
     std::vector<int32_t> ids;
-    for (const pqxx::row& row :
-         pqxx::nontransaction(*connection)
-             .exec("SELECT id FROM \"Tasks\" WHERE " + where + " ORDER BY " + order_by)) {
+    for (const pqxx::row& row : pqxx::nontransaction(*connection)
+                                    .exec(std::string("SELECT id FROM \"Tasks\" WHERE ")
+                                              .append(where)
+                                              .append(" ORDER BY ")
+                                              .append(order_by))) {
       ids.push_back(row[0].as<int32_t>());
     }
     return ids;

@@ -121,7 +121,7 @@ TEST(FilterTest, NulCharactersAreRejectedNotTruncated) {
 TEST(FilterTest, SizeDepthAndComparisonCountAreLimited) {
   EXPECT_THROW(CompileTaskFilter(std::string(kMaxFilterLength + 1, ' '), 1), FilterError);
   std::string deep = "id = 1";
-  for (int i = 0; i < kMaxFilterDepth + 2; ++i) deep = "(" + deep + ")";
+  for (int i = 0; i < kMaxFilterDepth + 2; ++i) deep = std::string("(").append(deep).append(")");
   EXPECT_THROW(CompileTaskFilter(deep, 1), FilterError);
   std::string many = "id = 0";
   for (int i = 1; i <= kMaxFilterComparisons; ++i) many += " OR id = " + std::to_string(i);
