@@ -79,7 +79,13 @@ ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor
       conninfo_(BuildConninfo(options_.libpq_url)),
       workers_(std::move(workers)),
       timers_(std::move(timers)),
-      logger_(logger) {}
+      logger_(logger) {
+  // Publishes the members above under the mutex that every acquire takes.
+  // Calls arrive on gRPC threads, and Debian's gRPC is not built for
+  // ThreadSanitizer, which therefore cannot see how its threads synchronise
+  // with the thread that built the pool; this makes the ordering visible.
+  const std::lock_guard publish(mutex_);
+}
 
 ConnectionPool::~ConnectionPool() = default;
 
