@@ -8,6 +8,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include "api/call_reactor.hpp"
 #include "api/status_error.hpp"
 #include "common/rpc_status.hpp"
 #include "db/errors.hpp"
@@ -30,7 +31,7 @@ class CallRunner {
   // errors; anything else is mapped by db::StatusFromException.
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    auto* reactor = new CallReactor();  // deletes itself in OnDone
     const db::ConnectionPool::AcquireLimits limits{Clock::now(), Deadline(context)};
     pool_.AsyncAcquire(
         limits,
@@ -38,7 +39,7 @@ class CallRunner {
          work = std::forward<Work>(work)](db::ConnectionPool::Lease lease) mutable {
           // The lease (a by-value parameter) is returned to the pool at the end
           // of this statement, before the client hears back.
-          const grpc::Status status = Execute(context, std::move(lease), deadline, work);
+          const grpc::Status status = Execute(context, *reactor, std::move(lease), deadline, work);
           reactor->Finish(status);
         },
         [this, reactor](std::exception_ptr error) {
@@ -58,19 +59,23 @@ class CallRunner {
 
  private:
   template <typename Work>
-  grpc::Status Execute(grpc::CallbackServerContext* context, db::ConnectionPool::Lease lease,
-                       std::optional<Clock::time_point> deadline, Work& work) {
-    if (context->IsCancelled()) {
+  grpc::Status Execute(grpc::CallbackServerContext* context, CallReactor& reactor,
+                       db::ConnectionPool::Lease lease, std::optional<Clock::time_point> deadline,
+                       Work& work) {
+    if (context->IsCancelled() || !reactor.Attach(lease)) {
       return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
     }
+    grpc::Status status;
     try {
       db::Session session(pool_, lease, deadline);
-      return work(session);
+      status = work(session);
     } catch (const StatusError& error) {
-      return error.status();
+      status = error.status();
     } catch (...) {
-      return db::StatusFromException(std::current_exception(), logger_);
+      status = db::StatusFromException(std::current_exception(), logger_);
     }
+    reactor.Detach();
+    return status;
   }
 
   // The call's gRPC deadline on the steady clock, if it has one (deadlines

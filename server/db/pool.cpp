@@ -64,13 +64,25 @@ ConnectionPool::Lease::~Lease() {
 void ConnectionPool::Lease::Reconnect() {
   std::unique_ptr<pqxx::connection> fresh = pool_->Connect();
   {
+    // Under the pool mutex, like CancelStatement, which may run concurrently.
     const std::lock_guard lock(pool_->mutex_);
     pool_->leased_.erase(connection_.get());
     pool_->leased_.insert(fresh.get());
+    connection_.swap(fresh);
   }
-  connection_.swap(fresh);  // the broken one is closed as `fresh` goes out of scope
+  // `fresh` now holds the broken connection, closed here outside the lock.
   reused_ = false;
   discard_ = false;
+}
+
+void ConnectionPool::Lease::CancelStatement() {
+  const std::lock_guard lock(pool_->mutex_);
+  if (connection_ == nullptr) return;
+  try {
+    connection_->cancel_query();
+  } catch (const std::exception& error) {
+    pool_->logger_.Warn("db_cancel_failed", {{"message", error.what()}});
+  }
 }
 
 ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,

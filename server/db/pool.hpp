@@ -59,6 +59,9 @@ class ConnectionPool {
     // Replaces a broken connection with a new one in the same pool slot.
     // Throws DatabaseUnavailable when PostgreSQL cannot be reached.
     void Reconnect();
+    // Asks PostgreSQL to cancel the statement running on this lease's
+    // connection (PQcancel); callable from any thread while the lease lives.
+    void CancelStatement();
 
    private:
     friend class ConnectionPool;

@@ -103,5 +103,28 @@ TEST_F(PoolTest, DeadlineCancelsTheBlockedStatementAndCommitsNothing) {
   EXPECT_TRUE(GetTask().ok()) << "the connection went back to the pool in a clean state";
 }
 
+TEST_F(PoolTest, ClientCancellationCancelsTheRunningStatement) {
+  StartServer(/*max_waiters=*/4);
+  testing::TaskRowLock lock(schema_, task_id_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 60s);
+  auto in_flight = std::async(std::launch::async, [&] {
+    v1::UpdateTaskRequest request;
+    request.mutable_task()->set_id(task_id_);
+    request.mutable_task()->set_status("Delivered");
+    request.mutable_update_mask()->add_paths("status");
+    v1::Task updated;
+    return server_->tasks().UpdateTask(&context, request, &updated);
+  });
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+  context.TryCancel();
+  EXPECT_EQ(in_flight.get().error_code(), grpc::StatusCode::CANCELLED);
+  // Cancelled in PostgreSQL right away, long before the 60 s deadline.
+  EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0, 10s));
+  EXPECT_TRUE(GetTask().ok()) << "the only connection is free again while the lock is held";
+  lock.Release();
+  EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled");
+}
+
 }  // namespace
 }  // namespace photoflow

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <mutex>
+
+#include <grpcpp/support/server_callback.h>
+
+#include "db/pool.hpp"
+
+namespace photoflow::api {
+
+// The reactor of a call that runs SQL. When the client cancels (or gRPC
+// cancels the call at its deadline), the statement running for it is cancelled
+// in PostgreSQL (PQcancel), so an abandoned call gives its connection back at
+// once instead of holding it until the statement ends by itself.
+class CallReactor final : public grpc::ServerUnaryReactor {
+ public:
+  // Registers the lease the call's work runs on; false if the call was
+  // cancelled already (the work should not start).
+  bool Attach(db::ConnectionPool::Lease& lease) {
+    const std::lock_guard lock(mutex_);
+    if (cancelled_) return false;
+    lease_ = &lease;
+    return true;
+  }
+
+  // Before the connection goes back to the pool. Holding the same mutex as
+  // OnCancel guarantees that no cancel request for this call is still on its
+  // way once the connection serves another call.
+  void Detach() {
+    const std::lock_guard lock(mutex_);
+    lease_ = nullptr;
+  }
+
+  void OnCancel() override {
+    const std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    if (lease_ != nullptr) lease_->CancelStatement();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  std::mutex mutex_;
+  bool cancelled_ = false;
+  db::ConnectionPool::Lease* lease_ = nullptr;
+};
+
+}  // namespace photoflow::api
