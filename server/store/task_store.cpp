@@ -8,12 +8,7 @@
 namespace photoflow::store::tasks {
 namespace {
 
-#define PF_TASK_COLUMNS \
-  "id, " PF_EPOCH_MS("created_at") ", " PF_EPOCH_MS("\"dueAt\"") ", task, "              \
-  "additional_information, status, is_finished, \"taskColumn\", amount_of_comments, " \
-  "xmin::text"
-
-// The selectable columns, in PF_TASK_COLUMNS order.
+// The selectable columns; statements select them in this order.
 struct Column {
   TaskField field;
   const char* sql;
@@ -91,7 +86,7 @@ TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values) {
   const pqxx::result result = txn.exec_params(
       "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status, is_finished, "
       "\"taskColumn\") VALUES (" PF_FROM_EPOCH_MS("$1") ", $2, $3, $4, $5, $6) "
-      "RETURNING " PF_TASK_COLUMNS,
+      "RETURNING " + SelectList(kAllTaskFields),
       values.due_at_ms, values.title, values.additional_information, values.status,
       values.is_finished, values.task_column);
   return ReadTask(result.at(0));
@@ -138,7 +133,7 @@ UpdateResult Update(pqxx::transaction_base& txn, int32_t id, const TaskValues& v
       "is_finished = CASE WHEN $10::boolean THEN $11::boolean ELSE is_finished END, "
       "\"taskColumn\" = CASE WHEN $12::boolean THEN $13 ELSE \"taskColumn\" END "
       "WHERE id = $1 AND ($14 = '' OR xmin::text = $14) "
-      "RETURNING " PF_TASK_COLUMNS,
+      "RETURNING " + SelectList(kAllTaskFields),
       id, columns.due_at, values.due_at_ms, columns.title, values.title,
       columns.additional_information, values.additional_information, columns.status,
       values.status, columns.is_finished, values.is_finished, columns.task_column,

@@ -152,7 +152,7 @@ TEST_F(ListTasksTest, TokensAreBoundToTheirFilterAndOrder) {
 
 TEST_F(ListTasksTest, ReadMaskSelectsOnlyNamedFieldsAndPagingStillWorks) {
   InsertManyTasks();
-  std::vector<int32_t> ids;
+  size_t returned = 0;
   std::string token;
   do {
     v1::ListTasksRequest request;
@@ -166,11 +166,11 @@ TEST_F(ListTasksTest, ReadMaskSelectsOnlyNamedFieldsAndPagingStillWorks) {
       EXPECT_FALSE(task.title().empty());
       EXPECT_EQ(task.id(), 0) << "id was not asked for";
       EXPECT_FALSE(task.has_due_at()) << "the sort key is used for the token, not returned";
-      ids.push_back(0);
+      ++returned;
     }
     token = page.next_page_token();
   } while (!token.empty());
-  EXPECT_EQ(ids.size(), 1234U);
+  EXPECT_EQ(returned, 1234U);
 }
 
 TEST_F(ListTasksTest, BadFiltersAndOrdersNameTheFieldAndPosition) {
