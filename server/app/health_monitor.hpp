@@ -42,7 +42,7 @@ class HealthMonitor {
   std::optional<std::string> Probe();
 
   db::ConnectionPool& pool_;
-  std::unique_ptr<pqxx::connection> connection_;  // used by the probing thread only
+  std::unique_ptr<db::PooledConnection> connection_;  // used by the probing thread only
   grpc::HealthCheckServiceInterface& health_;
   const std::vector<std::string> services_;
   const std::chrono::milliseconds interval_;

@@ -1,6 +1,7 @@
 #include "db/pool.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -12,6 +13,9 @@
 
 namespace photoflow::db {
 namespace {
+
+using Failure = PoolObserver::AcquireFailure;
+using CloseReason = PoolObserver::CloseReason;
 
 // libpq defaults for what the URL leaves unset: a bounded connect time (a
 // black-holed host must not hold a slot for minutes), TCP keepalives so a
@@ -42,10 +46,11 @@ struct ConnectionPool::Waiter {
   boost::asio::steady_timer timer;
   ReadyHandler ready;
   FailedHandler failed;
+  Clock::time_point started = Clock::now();
   bool done = false;  // served, timed out or cancelled; guarded by the pool's mutex
 };
 
-ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection,
+ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<PooledConnection> connection,
                              bool reused)
     : pool_(pool), connection_(std::move(connection)), reused_(reused) {}
 
@@ -62,7 +67,7 @@ ConnectionPool::Lease::~Lease() {
 }
 
 void ConnectionPool::Lease::Reconnect() {
-  std::unique_ptr<pqxx::connection> fresh = pool_->Connect();
+  std::unique_ptr<PooledConnection> fresh = pool_->Connect(Purpose::kPooled);
   {
     // Under the pool mutex, like CancelStatement, which may run concurrently.
     const std::lock_guard lock(pool_->mutex_);
@@ -70,6 +75,7 @@ void ConnectionPool::Lease::Reconnect() {
     pool_->leased_.insert(fresh.get());
     connection_.swap(fresh);
   }
+  pool_->observer_.ConnectionClosed(CloseReason::kBroken);
   // `fresh` now holds the broken connection, closed here outside the lock.
   reused_ = false;
   discard_ = false;
@@ -91,7 +97,8 @@ ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor
       conninfo_(BuildConninfo(options_.libpq_url)),
       workers_(std::move(workers)),
       timers_(std::move(timers)),
-      logger_(logger) {
+      logger_(logger),
+      observer_(options_.observer != nullptr ? *options_.observer : null_observer_) {
   // Publishes the members above under the mutex that every acquire takes.
   // Calls arrive on gRPC threads, and Debian's gRPC is not built for
   // ThreadSanitizer, which therefore cannot see how its threads synchronise
@@ -99,21 +106,29 @@ ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor
   const std::lock_guard publish(mutex_);
 }
 
-ConnectionPool::~ConnectionPool() = default;
+ConnectionPool::~ConnectionPool() {
+  for (std::size_t i = 0; i < idle_.size(); ++i) observer_.ConnectionClosed(CloseReason::kShutdown);
+}
 
 void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler ready,
                                   FailedHandler failed) {
-  std::unique_ptr<pqxx::connection> connection;
+  std::unique_ptr<PooledConnection> connection;
+  std::unique_ptr<PooledConnection> retiring;
   {
     const std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
       connection = std::move(idle_.back());
       idle_.pop_back();
-      leased_.insert(connection.get());
+      if (connection->expired(Clock::now())) {
+        retiring = std::move(connection);  // its slot stays reserved for a new one
+      } else {
+        leased_.insert(connection.get());
+      }
     } else if (open_ < options_.max_connections) {
       ++open_;  // reserve the slot; the connection is opened on a worker
     } else {
       if (static_cast<int>(waiters_.size()) >= options_.max_waiters) {
+        observer_.AcquireFailed(Failure::kTooManyWaiters);
         boost::asio::post(timers_, [failed = std::move(failed), waiting = waiters_.size()] {
           failed(std::make_exception_ptr(
               PoolTimeout("too many calls waiting for a database connection (" +
@@ -122,6 +137,7 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
         return;
       }
       auto waiter = std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed));
+      waiter->started = limits.wait_started;
       waiters_.push_back(waiter);
       const bool pool_limited = options_.acquire_timeout.count() > 0;
       const Clock::time_point pool_deadline =
@@ -138,6 +154,7 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
                 waiter->done = true;
                 std::erase(waiters_, waiter);
               }
+              observer_.AcquireFailed(call_first ? Failure::kDeadline : Failure::kPoolTimeout);
               if (call_first) {
                 waiter->failed(std::make_exception_ptr(
                     DeadlineExceeded("deadline exceeded while waiting for a database connection")));
@@ -152,33 +169,49 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
       return;
     }
   }
-  Grant(std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed)),
-        std::move(connection));
+  if (retiring) {
+    observer_.ConnectionClosed(CloseReason::kMaxLifetime);
+    retiring.reset();  // closed outside the lock: closing a socket can block
+  }
+  auto waiter = std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed));
+  waiter->started = limits.wait_started;
+  Grant(waiter, std::move(connection));
 }
 
 void ConnectionPool::Grant(const std::shared_ptr<Waiter>& waiter,
-                           std::unique_ptr<pqxx::connection> connection) {
+                           std::unique_ptr<PooledConnection> connection) {
+  if (connection == nullptr) {
+    boost::asio::post(workers_, [this, waiter] { OpenFor(waiter); });
+    return;
+  }
   boost::asio::post(workers_, [this, waiter, connection = std::move(connection)]() mutable {
-    const bool reused = connection != nullptr;
-    if (!reused) {
-      try {
-        connection = Connect();
-      } catch (...) {
-        std::shared_ptr<Waiter> next;
-        {
-          const std::lock_guard lock(mutex_);
-          next = PopWaiter();  // the slot passes on: the next waiter tries to connect
-          if (!next) --open_;
-        }
-        if (next) Grant(next, nullptr);
-        waiter->failed(std::current_exception());
-        return;
-      }
-      const std::lock_guard lock(mutex_);
-      leased_.insert(connection.get());
-    }
-    waiter->ready(Lease(this, std::move(connection), reused));
+    observer_.ConnectionAcquired(Clock::now() - waiter->started);
+    waiter->ready(Lease(this, std::move(connection), true));
   });
+}
+
+void ConnectionPool::OpenFor(const std::shared_ptr<Waiter>& waiter) {
+  std::unique_ptr<PooledConnection> connection;
+  try {
+    connection = Connect(Purpose::kPooled);
+  } catch (...) {
+    std::shared_ptr<Waiter> next;
+    {
+      const std::lock_guard lock(mutex_);
+      next = PopWaiter();  // the slot passes on: the next waiter tries to connect
+      if (!next) --open_;
+    }
+    if (next) Grant(next, nullptr);
+    observer_.AcquireFailed(Failure::kUnavailable);
+    waiter->failed(std::current_exception());
+    return;
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    leased_.insert(connection.get());
+  }
+  observer_.ConnectionAcquired(Clock::now() - waiter->started);
+  waiter->ready(Lease(this, std::move(connection), false));
 }
 
 std::shared_ptr<ConnectionPool::Waiter> ConnectionPool::PopWaiter() {
@@ -193,33 +226,82 @@ std::shared_ptr<ConnectionPool::Waiter> ConnectionPool::PopWaiter() {
   return nullptr;
 }
 
-std::unique_ptr<pqxx::connection> ConnectionPool::Connect() {
-  std::unique_ptr<pqxx::connection> connection;
+PooledConnection::Clock::time_point ConnectionPool::RetireAt() const {
+  if (options_.max_lifetime.count() <= 0) return Clock::time_point::max();
+  thread_local std::minstd_rand random(std::random_device{}());
+  std::uniform_int_distribution<int64_t> spread(0, options_.max_lifetime.count() / 10);
+  return Clock::now() + options_.max_lifetime - std::chrono::milliseconds(spread(random));
+}
+
+std::unique_ptr<PooledConnection> ConnectionPool::Connect(Purpose purpose) {
+  if (purpose == Purpose::kPooled) {
+    const std::lock_guard lock(mutex_);
+    const Clock::time_point now = Clock::now();
+    if (now < connect_not_before_) {
+      const auto wait =
+          std::chrono::duration_cast<std::chrono::milliseconds>(connect_not_before_ - now);
+      throw DatabaseUnavailable("cannot connect to PostgreSQL (next attempt in " +
+                                std::to_string(wait.count()) + " ms): " + last_connect_error_);
+    }
+  }
+  std::unique_ptr<PooledConnection> connection;
   try {
-    connection = std::make_unique<pqxx::connection>(conninfo_);
-  } catch (const pqxx::broken_connection& e) {
-    throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + e.what());
+    connection = std::make_unique<PooledConnection>(
+        conninfo_,
+        PooledConnection::Traits{
+            .session_state = options_.session_state,
+            .retire_at = purpose == Purpose::kPooled ? RetireAt() : Clock::time_point::max()});
+    DisableReactivation(*connection);
+    // Timestamps are UTC in this database (the Prisma app writes UTC), so the
+    // column defaults (CURRENT_TIMESTAMP) must be evaluated in UTC too. Without
+    // session state each transaction sets these itself (Session).
+    if (options_.session_state) {
+      pqxx::nontransaction setup(*connection);
+      if (options_.schema.empty()) {
+        setup.exec("SELECT pg_catalog.set_config('TimeZone', 'UTC', false)");
+      } else {
+        setup.exec_params(
+            "SELECT pg_catalog.set_config('TimeZone', 'UTC', false), "
+            "pg_catalog.set_config('search_path', $1, false)",
+            connection->quote_name(options_.schema));
+      }
+      setup.commit();
+    }
+  } catch (const pqxx::broken_connection& error) {
+    std::chrono::milliseconds backoff;
+    {
+      const std::lock_guard lock(mutex_);
+      if (purpose == Purpose::kPooled) {
+        backoff_ = backoff_.count() == 0 ? options_.reconnect_backoff_initial
+                                         : std::min(backoff_ * 2, options_.reconnect_backoff_max);
+        connect_not_before_ = Clock::now() + backoff_;
+      }
+      last_connect_error_ = error.what();
+      backoff = backoff_;
+    }
+    if (purpose == Purpose::kPooled) {
+      // Once per backoff period at most: calls in between fail without trying.
+      observer_.ConnectFailed();
+      logger_.Warn(
+          "db_connect_failed",
+          {{"message", error.what()}, {"retry_after_ms", static_cast<int64_t>(backoff.count())}});
+    }
+    throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + error.what());
   }
-  DisableReactivation(*connection);
-  // Timestamps are UTC in this database (the Prisma app writes UTC), so the
-  // column defaults (CURRENT_TIMESTAMP) must be evaluated in UTC too.
-  pqxx::nontransaction setup(*connection);
-  if (options_.schema.empty()) {
-    setup.exec("SELECT pg_catalog.set_config('TimeZone', 'UTC', false)");
-  } else {
-    setup.exec_params(
-        "SELECT pg_catalog.set_config('TimeZone', 'UTC', false), "
-        "pg_catalog.set_config('search_path', $1, false)",
-        connection->quote_name(options_.schema));
+  {
+    const std::lock_guard lock(mutex_);
+    backoff_ = std::chrono::milliseconds(0);
+    connect_not_before_ = Clock::time_point{};
   }
-  setup.commit();
+  if (purpose == Purpose::kPooled) observer_.ConnectionOpened();
   logger_.Debug("db_connection_opened", {{"backend_pid", connection->backendpid()}});
   return connection;
 }
 
-void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool discard) {
-  const bool keep = !discard && connection->is_open();
-  std::unique_ptr<pqxx::connection> closing;
+void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection, bool discard) {
+  const bool broken = discard || !connection->is_open();
+  const bool keep = !broken && !connection->expired(Clock::now());
+  std::unique_ptr<PooledConnection> closing;
   std::shared_ptr<Waiter> next;
   {
     const std::lock_guard lock(mutex_);
@@ -239,6 +321,8 @@ void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool 
       idle_.push_back(std::move(connection));
     }
   }
+  if (closing)
+    observer_.ConnectionClosed(broken ? CloseReason::kBroken : CloseReason::kMaxLifetime);
   if (next) Grant(next, keep ? std::move(connection) : nullptr);
   // `closing` is destroyed here, outside the lock: closing a socket can block.
 }
@@ -249,7 +333,7 @@ void ConnectionPool::CancelAll() {
     const std::lock_guard lock(mutex_);
     while (std::shared_ptr<Waiter> waiter = PopWaiter()) cancelled.push_back(std::move(waiter));
     // Under the lock, so that no leased connection is closed meanwhile.
-    for (pqxx::connection* connection : leased_) {
+    for (PooledConnection* connection : leased_) {
       try {
         connection->cancel_query();
       } catch (const std::exception& error) {
@@ -265,12 +349,13 @@ void ConnectionPool::CancelAll() {
 }
 
 void ConnectionPool::DiscardIdle() {
-  std::vector<std::unique_ptr<pqxx::connection>> closing;
+  std::vector<std::unique_ptr<PooledConnection>> closing;
   {
     const std::lock_guard lock(mutex_);
     closing.swap(idle_);
     open_ -= static_cast<int>(closing.size());
   }
+  for (std::size_t i = 0; i < closing.size(); ++i) observer_.ConnectionClosed(CloseReason::kStale);
 }
 
 ConnectionPool::Stats ConnectionPool::stats() const {

@@ -14,8 +14,9 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <pqxx/connection>
 
+#include "db/pool_observer.hpp"
+#include "db/pooled_connection.hpp"
 #include "log/logger.hpp"
 
 namespace photoflow::db {
@@ -31,6 +32,20 @@ struct PoolOptions {
   std::chrono::milliseconds acquire_timeout{0};
   // Calls allowed to wait for a connection at once; more fail at once.
   int max_waiters = 4;
+  // Connections older than this are closed when next returned or picked up
+  // (each gets up to 10% less, so that they do not all expire together);
+  // zero keeps them for ever.
+  std::chrono::milliseconds max_lifetime{0};
+  // False behind PgBouncer in transaction mode (?pgbouncer=true): no prepared
+  // statements and no session settings; each transaction sets its own.
+  bool session_state = true;
+  // After a failed connection attempt the pool fails calls at once (UNAVAILABLE)
+  // instead of trying again, for a backoff that doubles from the first value
+  // up to the second; any successful connection (the health probe's too) ends it.
+  std::chrono::milliseconds reconnect_backoff_initial{100};
+  std::chrono::milliseconds reconnect_backoff_max{5000};
+  // Told about acquisitions, failures and connections; nullptr for none.
+  PoolObserver* observer = nullptr;
 };
 
 // A bounded set of libpqxx connections, opened lazily up to max_connections
@@ -51,7 +66,7 @@ class ConnectionPool {
     Lease& operator=(const Lease&) = delete;
     ~Lease();
 
-    pqxx::connection& connection() { return *connection_; }
+    PooledConnection& connection() { return *connection_; }
     // True when the connection served an earlier lease (it may have gone stale).
     bool reused() const { return reused_; }
     // Closes the connection instead of returning it (it broke, or is suspect).
@@ -65,10 +80,10 @@ class ConnectionPool {
 
    private:
     friend class ConnectionPool;
-    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection, bool reused);
+    Lease(ConnectionPool* pool, std::unique_ptr<PooledConnection> connection, bool reused);
 
     ConnectionPool* pool_;
-    std::unique_ptr<pqxx::connection> connection_;
+    std::unique_ptr<PooledConnection> connection_;
     bool reused_;
     bool discard_ = false;
   };
@@ -108,37 +123,51 @@ class ConnectionPool {
   void CancelAll();
 
   // A connection configured like the pooled ones but outside the pool and its
-  // limit, for work that must not compete with calls (the health probe).
-  // Throws DatabaseUnavailable when PostgreSQL cannot be reached.
-  std::unique_ptr<pqxx::connection> OpenUnpooled() { return Connect(); }
+  // limit, for work that must not compete with calls (the health probe, the
+  // statistics collector). Throws DatabaseUnavailable when PostgreSQL cannot
+  // be reached; a success ends the reconnect backoff.
+  std::unique_ptr<PooledConnection> OpenUnpooled() { return Connect(Purpose::kUnpooled); }
 
   // Closes every idle connection; used after one broke, since a database
   // restart breaks them all.
   void DiscardIdle();
 
   Stats stats() const;
+  // The schema every connection works in (empty: the server's search_path).
+  const std::string& schema() const { return options_.schema; }
 
  private:
   struct Waiter;
+  enum class Purpose { kPooled, kUnpooled };
 
-  void Release(std::unique_ptr<pqxx::connection> connection, bool discard);
+  void Release(std::unique_ptr<PooledConnection> connection, bool discard);
   // Hands a free connection, or a free slot to open one in, to `waiter`.
-  void Grant(const std::shared_ptr<Waiter>& waiter, std::unique_ptr<pqxx::connection> connection);
-  std::unique_ptr<pqxx::connection> Connect();
+  void Grant(const std::shared_ptr<Waiter>& waiter, std::unique_ptr<PooledConnection> connection);
+  // Opens a connection in a slot already reserved (open_ counts it), or fails
+  // the waiter and passes the slot on.
+  void OpenFor(const std::shared_ptr<Waiter>& waiter);
+  std::unique_ptr<PooledConnection> Connect(Purpose purpose);
   // The first waiter not yet served or timed out; requires mutex_.
   std::shared_ptr<Waiter> PopWaiter();
+  PooledConnection::Clock::time_point RetireAt() const;
 
   const PoolOptions options_;
   const std::string conninfo_;
   boost::asio::any_io_executor workers_;
   boost::asio::any_io_executor timers_;
   log::Logger& logger_;
+  NullPoolObserver null_observer_;
+  PoolObserver& observer_;
 
   mutable std::mutex mutex_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  std::unordered_set<pqxx::connection*> leased_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_;
+  std::unordered_set<PooledConnection*> leased_;
   std::deque<std::shared_ptr<Waiter>> waiters_;
   int open_ = 0;
+  // Reconnect backoff: no pooled connection attempt before this.
+  Clock::time_point connect_not_before_{};
+  std::chrono::milliseconds backoff_{0};
+  std::string last_connect_error_;
 };
 
 }  // namespace photoflow::db

@@ -8,6 +8,7 @@
 #include <pqxx/except>
 #include <pqxx/transaction>
 
+#include "db/exec.hpp"
 #include "db/pool.hpp"
 
 namespace photoflow::db {
@@ -18,10 +19,10 @@ class Session {
  public:
   using Clock = ConnectionPool::Clock;
   // Read-write, READ COMMITTED: row locks decide what concurrent writers see.
-  using WriteTransaction = pqxx::transaction<pqxx::read_committed, pqxx::read_write>;
+  using WriteTransaction = PooledTransaction<pqxx::read_committed, pqxx::read_write>;
   // Read-only snapshot: every statement of a read sees the same data (a task
   // and its comments agree with its comment counter).
-  using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
+  using ReadTransaction = PooledTransaction<pqxx::repeatable_read, pqxx::read_only>;
 
   Session(ConnectionPool& pool, ConnectionPool::Lease& lease,
           std::optional<Clock::time_point> deadline)
@@ -49,7 +50,7 @@ class Session {
     for (int attempt = 0;; ++attempt) {
       try {
         Transaction transaction(lease_.connection());
-        LimitStatementTime(transaction);
+        ApplySettings(transaction);
         if constexpr (std::is_void_v<std::invoke_result_t<Work&, pqxx::transaction_base&>>) {
           work(transaction);
           transaction.commit();
@@ -78,8 +79,11 @@ class Session {
   }
 
   // The call's remaining time bounds every statement, lock waits included;
-  // PostgreSQL cancels a statement that runs past it (SQLSTATE 57014).
-  void LimitStatementTime(pqxx::transaction_base& transaction) const;
+  // PostgreSQL cancels a statement that runs past it (SQLSTATE 57014). Without
+  // session state (PgBouncer) the transaction also sets the time zone and
+  // search_path that pooled sessions otherwise keep. All SET LOCAL: nothing
+  // outlives the transaction.
+  void ApplySettings(pqxx::transaction_base& transaction) const;
 
   ConnectionPool& pool_;
   ConnectionPool::Lease& lease_;

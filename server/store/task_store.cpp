@@ -3,6 +3,7 @@
 #include <pqxx/prepared_statement>
 #include <pqxx/result>
 
+#include "db/exec.hpp"
 #include "store/sql_fragments.hpp"
 
 namespace photoflow::store::tasks {
@@ -83,7 +84,7 @@ TaskRow ReadTask(const pqxx::row& row, TaskFieldSet fields = kAllTaskFields) {
 }  // namespace
 
 TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values) {
-  const pqxx::result result = txn.exec_params(
+  const pqxx::result result = db::Exec(txn, 
       "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status, is_finished, "
       "\"taskColumn\") VALUES (" PF_FROM_EPOCH_MS("$1") ", $2, $3, $4, $5, $6) "
       "RETURNING " + SelectList(kAllTaskFields),
@@ -93,14 +94,14 @@ TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values) {
 }
 
 std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id, TaskFieldSet fields) {
-  const pqxx::result result = txn.exec_params(
-      "SELECT " + SelectList(fields | kTaskId) + " FROM \"Tasks\" WHERE id = $1", id);
+  const pqxx::result result =
+      db::Exec(txn, "SELECT " + SelectList(fields | kTaskId) + " FROM \"Tasks\" WHERE id = $1", id);
   if (result.empty()) return std::nullopt;
   return ReadTask(result[0], fields | kTaskId);
 }
 
 bool Exists(pqxx::transaction_base& txn, int32_t id) {
-  return !txn.exec_params("SELECT 1 FROM \"Tasks\" WHERE id = $1", id).empty();
+  return !db::Exec(txn, "SELECT 1 FROM \"Tasks\" WHERE id = $1", id).empty();
 }
 
 std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter,
@@ -114,8 +115,8 @@ std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
                           int limit, TaskFieldSet fields) {
   std::vector<std::string> values = parameters;
   values.push_back(std::to_string(limit));
-  const pqxx::result result = txn.exec_params(ListSql(where, order_by, values.size(), fields),
-                                              pqxx::prepare::make_dynamic_params(values));
+  const pqxx::result result = db::Exec(txn, ListSql(where, order_by, values.size(), fields),
+                                       pqxx::prepare::make_dynamic_params(values));
   std::vector<TaskRow> tasks;
   tasks.reserve(result.size());
   for (const pqxx::row& row : result) tasks.push_back(ReadTask(row, fields));
@@ -124,7 +125,7 @@ std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
 
 UpdateResult Update(pqxx::transaction_base& txn, int32_t id, const TaskValues& values,
                     const TaskColumns& columns, const std::string& expected_etag) {
-  const pqxx::result result = txn.exec_params(
+  const pqxx::result result = db::Exec(txn, 
       "UPDATE \"Tasks\" SET "
       "\"dueAt\" = CASE WHEN $2::boolean THEN " PF_FROM_EPOCH_MS("$3") " ELSE \"dueAt\" END, "
       "task = CASE WHEN $4::boolean THEN $5 ELSE task END, "
@@ -143,8 +144,8 @@ UpdateResult Update(pqxx::transaction_base& txn, int32_t id, const TaskValues& v
 }
 
 WriteOutcome Delete(pqxx::transaction_base& txn, int32_t id, const std::string& expected_etag) {
-  const pqxx::result result = txn.exec_params(
-      "DELETE FROM \"Tasks\" WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING id", id,
+  const pqxx::result result = db::Exec(
+      txn, "DELETE FROM \"Tasks\" WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING id", id,
       expected_etag);
   if (!result.empty()) return WriteOutcome::kDone;
   return Exists(txn, id) ? WriteOutcome::kStaleEtag : WriteOutcome::kNotFound;

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+#include <pqxx/connection>
+
+namespace photoflow::db {
+
+// A libpqxx connection plus what the pool knows about it: when it must be
+// retired, whether its session may keep state between transactions, and the
+// statements prepared on it.
+class PooledConnection : public pqxx::connection {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Traits {
+    // Behind PgBouncer in transaction mode consecutive transactions may run on
+    // different server sessions: nothing may be prepared or set per session.
+    bool session_state = true;
+    // After this the pool closes the connection instead of reusing it.
+    Clock::time_point retire_at = Clock::time_point::max();
+  };
+
+  PooledConnection(const std::string& conninfo, Traits traits)
+      : pqxx::connection(conninfo), traits_(traits) {}
+
+  bool session_state() const { return traits_.session_state; }
+  bool expired(Clock::time_point now) const { return now >= traits_.retire_at; }
+
+  // The name under which `sql` is prepared on this connection (registering it
+  // on first use; libpqxx prepares it on the server when first executed), or
+  // nullptr when statements are not prepared: no session state, or the
+  // connection holds kMaxPrepared already (text built from a client's filter
+  // could otherwise grow the server's memory without bound).
+  const std::string* PreparedName(const std::string& sql);
+
+  static constexpr std::size_t kMaxPrepared = 256;
+
+ private:
+  Traits traits_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+};
+
+}  // namespace photoflow::db
