@@ -20,18 +20,44 @@ PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logg
                             .schema = config.database.schema,
                             .max_connections = config.connection_limit,
                             .acquire_timeout = config.pool_timeout,
-                            .max_waiters = config.pool_max_waiters},
+                            .max_waiters = config.pool_max_waiters,
+                            .max_lifetime = config.pool_max_lifetime,
+                            .session_state = !config.database.pgbouncer,
+                            .observer = &pool_metrics_},
             workers_.get_executor(), pool_timers_.get_executor(), logger),
       runner_(pool_, logger),
       task_service_(runner_),
-      comment_service_(runner_) {}
+      comment_service_(runner_),
+      pool_gauges_(std::make_shared<metrics::PoolGauges>([this] { return pool_.stats(); })),
+      process_metrics_(
+          std::make_shared<metrics::ProcessMetrics>(metrics::ProcessMetrics::CurrentBuild())) {
+  rpc_metrics_.AddService(v1::TaskService::service_full_name());
+  rpc_metrics_.AddService(v1::CommentService::service_full_name());
+  rpc_metrics_.AddService("grpc.reflection.v1alpha.ServerReflection");
+  // libgrpc++'s health service is not in the protobuf pool.
+  rpc_metrics_.AddMethod({.service = "grpc.health.v1.Health", .name = "Check", .type = "unary"});
+  rpc_metrics_.AddMethod(
+      {.service = "grpc.health.v1.Health", .name = "Watch", .type = "server_stream"});
+}
 
 PhotoflowServer::~PhotoflowServer() { Shutdown(std::chrono::milliseconds(0)); }
 
 void PhotoflowServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!config_.metrics_listen_address.empty()) {
+    metrics_endpoint_ = std::make_unique<metrics::MetricsEndpoint>(config_.metrics_listen_address);
+    metrics_endpoint_->Register(registry_);
+    metrics_endpoint_->Register(pool_gauges_);
+    metrics_endpoint_->Register(process_metrics_);
+    database_stats_ = std::make_unique<metrics::DatabaseStatsCollector>(
+        *registry_, [this] { return pool_.OpenUnpooled(); }, config_.database.schema,
+        config_.db_stats_interval, logger_);
+  }
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(rpc_metrics_.InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config_.listen_address, grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(&task_service_);
   builder.RegisterService(&comment_service_);
@@ -46,9 +72,11 @@ void PhotoflowServer::Start() {
                                v1::CommentService::service_full_name()},
       config_.health_check_interval, logger_);
   health_monitor_->Start();
+  if (database_stats_) database_stats_->Start();
   logger_.Info("serving",
                {{"listen", config_.listen_address},
                 {"port", port_},
+                {"metrics_port", metrics_port()},
                 {"database", config_.database.redacted},
                 {"connection_limit", config_.connection_limit},
                 {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
@@ -60,6 +88,7 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
   if (server_) {
     logger_.Info("shutting_down", {{"grace_ms", static_cast<int64_t>(grace.count())}});
     health_monitor_->Stop();
+    if (database_stats_) database_stats_->Stop();
     server_->GetHealthCheckService()->Shutdown();
     // gRPC cancels the calls still running at the deadline but then waits for
     // their reactors; a statement stuck on a lock would wait forever. So, once

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include <grpcpp/server.h>
+#include <prometheus/registry.h>
 #include <boost/asio/thread_pool.hpp>
 
 #include "api/call_runner.hpp"
@@ -15,11 +16,17 @@
 #include "config/config.hpp"
 #include "db/pool.hpp"
 #include "log/logger.hpp"
+#include "metrics/database_stats_collector.hpp"
+#include "metrics/metrics_endpoint.hpp"
+#include "metrics/pool_metrics.hpp"
+#include "metrics/process_metrics.hpp"
+#include "metrics/rpc_metrics.hpp"
 
 namespace photoflow::app {
 
-// The whole service: connection pool, worker pool, gRPC services, health and
-// reflection. Used by main() and, in-process, by the end-to-end tests.
+// The whole service: connection pool, worker pool, gRPC services, health,
+// reflection and the Prometheus endpoint. Used by main() and, in-process, by
+// the end-to-end tests.
 class PhotoflowServer {
  public:
   PhotoflowServer(const config::Config& config, log::Logger& logger);
@@ -27,11 +34,14 @@ class PhotoflowServer {
   PhotoflowServer(const PhotoflowServer&) = delete;
   PhotoflowServer& operator=(const PhotoflowServer&) = delete;
 
-  // Binds and starts serving; throws std::runtime_error when it cannot listen.
+  // Binds and starts serving gRPC and /metrics; throws std::runtime_error
+  // when it cannot listen.
   void Start();
 
-  // The bound port (useful with a ":0" listen address).
+  // The bound ports (useful with ":0" listen addresses); metrics_port() is 0
+  // when metrics are off.
   int port() const { return port_; }
+  int metrics_port() const { return metrics_endpoint_ ? metrics_endpoint_->port() : 0; }
 
   // Health goes NOT_SERVING, new calls are refused, in-flight calls get up to
   // `grace` to finish; after that waiting calls fail and running statements
@@ -39,10 +49,16 @@ class PhotoflowServer {
   void Shutdown(std::chrono::milliseconds grace);
 
   db::ConnectionPool& pool() { return pool_; }
+  // nullptr when metrics are off.
+  metrics::DatabaseStatsCollector* database_stats() { return database_stats_.get(); }
 
  private:
   const config::Config config_;
   log::Logger& logger_;
+  // Metrics first: the pool reports to them until it is destroyed.
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
+  metrics::RpcMetrics rpc_metrics_{*registry_};
+  metrics::PoolMetrics pool_metrics_{*registry_};
   // Both before pool_, which posts to them. Workers run SQL, one per
   // connection; the single timer thread runs pool timeouts and refusals, which
   // must fire even while every worker is busy.
@@ -52,6 +68,10 @@ class PhotoflowServer {
   api::CallRunner runner_;
   api::TaskService task_service_;
   api::CommentService comment_service_;
+  std::shared_ptr<metrics::PoolGauges> pool_gauges_;
+  std::shared_ptr<metrics::ProcessMetrics> process_metrics_;
+  std::unique_ptr<metrics::DatabaseStatsCollector> database_stats_;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
   int port_ = 0;

@@ -27,7 +27,13 @@ constexpr Setting kSettings[] = {
      "pgbouncer are honoured and never passed to libpq."},
     {"PHOTOFLOW_LISTEN", "--listen", "HOST:PORT", "0.0.0.0:50051", "gRPC listen address."},
     {"PHOTOFLOW_METRICS_LISTEN", "--metrics-listen", "HOST:PORT", "0.0.0.0:9464",
-     "Prometheus /metrics listen address (reserved: metrics are not served yet)."},
+     "Prometheus /metrics listen address (HTTP); empty turns metrics off."},
+    {"PHOTOFLOW_DB_STATS_INTERVAL", "--db-stats-interval", "SECONDS", "15",
+     "How often database and table sizes, row counts and connection states are read for "
+     "/metrics (never on the scrape itself)."},
+    {"PHOTOFLOW_POOL_MAX_LIFETIME", "--pool-max-lifetime", "SECONDS", "1800",
+     "Pooled connections older than this are closed and replaced (spread by up to 10%); 0 keeps "
+     "them for ever."},
     {"PHOTOFLOW_POOL_MAX_WAITERS", "--pool-max-waiters", "N", "4 x connection_limit",
      "Calls that may wait for a database connection at once; more fail at once with "
      "RESOURCE_EXHAUSTED."},
@@ -133,8 +139,14 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
     config.listen_address = it->second;
   }
   if (auto it = raw.find("PHOTOFLOW_METRICS_LISTEN"); it != raw.end()) {
-    CheckListenAddress("PHOTOFLOW_METRICS_LISTEN", it->second);
+    if (!it->second.empty()) CheckListenAddress("PHOTOFLOW_METRICS_LISTEN", it->second);
     config.metrics_listen_address = it->second;
+  }
+  if (auto it = raw.find("PHOTOFLOW_DB_STATS_INTERVAL"); it != raw.end()) {
+    config.db_stats_interval = ParseSeconds("PHOTOFLOW_DB_STATS_INTERVAL", it->second, 0.1, 86400);
+  }
+  if (auto it = raw.find("PHOTOFLOW_POOL_MAX_LIFETIME"); it != raw.end()) {
+    config.pool_max_lifetime = ParseSeconds("PHOTOFLOW_POOL_MAX_LIFETIME", it->second, 0, 604800);
   }
   if (auto it = raw.find("PHOTOFLOW_SHUTDOWN_GRACE"); it != raw.end()) {
     config.shutdown_grace = ParseSeconds("PHOTOFLOW_SHUTDOWN_GRACE", it->second, 0, 3600);

@@ -16,7 +16,11 @@ namespace photoflow::config {
 struct Config {
   DatabaseUrl database;
   std::string listen_address = "0.0.0.0:50051";
+  // Empty: no metrics endpoint.
   std::string metrics_listen_address = "0.0.0.0:9464";
+  std::chrono::milliseconds db_stats_interval{std::chrono::seconds(15)};
+  // Pooled connections are replaced after this; zero keeps them for ever.
+  std::chrono::milliseconds pool_max_lifetime{std::chrono::minutes(30)};
   // Pool size: ?connection_limit= or 2 x cores + 1 (Prisma's default).
   int connection_limit = 0;
   // Longest wait for a free connection: ?pool_timeout= or 10 s; zero = no limit.

@@ -66,11 +66,11 @@ TEST(HealthTest, DeadPooledConnectionsAreReplacedWithoutFailingCalls) {
   const int idle = server.server().pool().stats().idle;
   ASSERT_GT(idle, 0);
   // What a PostgreSQL restart does to every pooled connection (and to the
-  // health monitor's own one).
+  // health monitor's and the statistics collector's own ones).
   EXPECT_EQ(schema.QueryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                               "WHERE application_name = '" +
                               application + "'"),
-            std::to_string(idle + 1));
+            std::to_string(idle + 2));
   grpc::ClientContext context;
   EXPECT_EQ(server.tasks().GetTask(&context, request, &task).error_code(),
             grpc::StatusCode::NOT_FOUND)

@@ -7,7 +7,8 @@ namespace photoflow::testing {
 
 config::Config TestConfig(const std::string& database_url) {
   config::ParsedCommandLine parsed =
-      config::ParseCommandLine({"--database-url", database_url, "--listen", "127.0.0.1:0"},
+      config::ParseCommandLine({"--database-url", database_url, "--listen", "127.0.0.1:0",
+                                "--metrics-listen", "127.0.0.1:0"},
                                [](std::string_view) { return std::nullopt; });
   return parsed.config;
 }
