@@ -72,11 +72,9 @@ DatabaseStatsCollector::DatabaseStatsCollector(prometheus::Registry& registry,
 DatabaseStatsCollector::~DatabaseStatsCollector() { Stop(); }
 
 void DatabaseStatsCollector::Start() {
+  Refresh();
   work_.emplace(io_.get_executor());
-  boost::asio::post(io_, [this] {
-    Refresh();
-    ScheduleNext();
-  });
+  boost::asio::post(io_, [this] { ScheduleNext(); });
   thread_ = std::thread([this] { io_.run(); });
 }
 

@@ -38,7 +38,8 @@ class DatabaseStatsCollector {
   DatabaseStatsCollector(const DatabaseStatsCollector&) = delete;
   DatabaseStatsCollector& operator=(const DatabaseStatsCollector&) = delete;
 
-  // Refreshes now and then every interval, on a thread of its own.
+  // Refreshes now (so that the first scrape has values), then every interval
+  // on a thread of its own.
   void Start();
   // Stops the timer, waiting for a refresh in progress. Idempotent.
   void Stop();

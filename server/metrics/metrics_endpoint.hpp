@@ -15,6 +15,9 @@ class MetricsEndpoint {
   // Listens on HOST:PORT (port 0 picks a free one); throws std::runtime_error
   // when it cannot.
   explicit MetricsEndpoint(const std::string& listen_address);
+  ~MetricsEndpoint();
+  MetricsEndpoint(const MetricsEndpoint&) = delete;
+  MetricsEndpoint& operator=(const MetricsEndpoint&) = delete;
 
   void Register(const std::weak_ptr<prometheus::Collectable>& collectable);
   // The bound port.
@@ -22,6 +25,7 @@ class MetricsEndpoint {
 
  private:
   std::unique_ptr<prometheus::Exposer> exposer_;
+  std::string host_;  // where to reach the endpoint from this process
   int port_ = 0;
 };
 

@@ -1,0 +1,212 @@
+// /metrics as Prometheus scrapes it: real HTTP, checked by promtool, with
+// every documented name, counters that follow traffic and table statistics
+// that agree with PostgreSQL.
+#include <chrono>
+#include <fstream>
+
+#include <grpcpp/client_context.h>
+#include <gtest/gtest.h>
+
+#include "support/child_process.hpp"
+#include "support/metrics_scrape.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_server.hpp"
+
+namespace photoflow {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ScrapedMetrics;
+
+v1::Task NewTask(const std::string& title) {
+  v1::Task task;
+  task.set_title(title);
+  task.set_status("Scheduled");
+  task.mutable_due_at()->set_seconds(1'900'000'000);
+  return task;
+}
+
+grpc::Status CreateTask(testing::TestServer& server, const v1::Task& task) {
+  v1::CreateTaskRequest request;
+  *request.mutable_task() = task;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 30s);
+  v1::Task created;
+  return server.tasks().CreateTask(&context, request, &created);
+}
+
+grpc::Status GetTask(testing::TestServer& server, int id) {
+  v1::GetTaskRequest request;
+  request.set_id(id);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 30s);
+  v1::Task task;
+  return server.tasks().GetTask(&context, request, &task);
+}
+
+std::map<std::string, std::string> Method(const std::string& service, const std::string& method) {
+  return {{"grpc_type", "unary"}, {"grpc_service", service}, {"grpc_method", method}};
+}
+
+std::map<std::string, std::string> With(std::map<std::string, std::string> labels,
+                                        const std::string& name, const std::string& value) {
+  labels[name] = value;
+  return labels;
+}
+
+TEST(MetricsTest, ScrapePassesPromtoolAndHasEveryDocumentedName) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  ASSERT_TRUE(CreateTask(server, NewTask("Wedding")).ok());
+  const std::string text = testing::ScrapeMetrics(server.server().metrics_port());
+
+  testing::TempDir dir;
+  dir.Write("metrics.txt", text);
+  testing::ChildProcess promtool(
+      "/bin/sh",
+      {"-c", "exec promtool check metrics < '" + (dir.path() / "metrics.txt").string() + "'"});
+  EXPECT_EQ(promtool.WaitForExit(60s), 0) << promtool.Output();
+  EXPECT_EQ(promtool.Output(), "") << "promtool reports lint problems";
+
+  const ScrapedMetrics metrics(text);
+  for (const char* name : {
+           "grpc_server_started_total",
+           "grpc_server_handled_total",
+           "grpc_server_msg_received_total",
+           "grpc_server_msg_sent_total",
+           "grpc_server_handling_seconds_bucket",
+           "photoflow_db_pool_max_connections",
+           "photoflow_db_pool_open_connections",
+           "photoflow_db_pool_in_use_connections",
+           "photoflow_db_pool_idle_connections",
+           "photoflow_db_pool_waiting_calls",
+           "photoflow_db_pool_acquire_seconds_bucket",
+           "photoflow_db_pool_acquire_timeouts_total",
+           "photoflow_db_pool_acquire_rejected_total",
+           "photoflow_db_pool_acquire_unavailable_total",
+           "photoflow_db_pool_connection_errors_total",
+           "photoflow_db_pool_connections_opened_total",
+           "photoflow_db_pool_connections_closed_total",
+           "photoflow_db_database_size_bytes",
+           "photoflow_db_table_size_bytes",
+           "photoflow_db_table_live_rows",
+           "photoflow_db_table_dead_rows",
+           "photoflow_db_connections",
+           "photoflow_db_stats_last_success_timestamp_seconds",
+           "photoflow_db_stats_refresh_seconds",
+           "photoflow_db_stats_errors_total",
+           "process_cpu_seconds_total",
+           "process_resident_memory_bytes",
+           "process_virtual_memory_bytes",
+           "process_open_fds",
+           "process_max_fds",
+           "process_start_time_seconds",
+           "photoflow_build_info",
+       }) {
+    EXPECT_GT(metrics.Count(name), 0U) << name << " is missing";
+  }
+  EXPECT_EQ(metrics.Value("photoflow_build_info", {{"version", PHOTOFLOW_VERSION}}), 1);
+  EXPECT_GT(metrics.Value("process_resident_memory_bytes"), 1e6);
+  EXPECT_GT(metrics.Value("process_open_fds"), 3);
+  EXPECT_GT(metrics.Value("photoflow_db_stats_last_success_timestamp_seconds"), 1.7e9);
+}
+
+TEST(MetricsTest, EveryMethodHasSeriesAtZeroBeforeItsFirstCall) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  const ScrapedMetrics metrics = ScrapedMetrics::From(server.server().metrics_port());
+  for (const char* method : {"CreateTask", "GetTask", "ListTasks", "UpdateTask", "DeleteTask"}) {
+    const auto labels = Method("photoflow.v1.TaskService", method);
+    EXPECT_EQ(metrics.Count("grpc_server_started_total", labels), 1U) << method;
+    EXPECT_EQ(metrics.Value("grpc_server_started_total", labels), 0) << method;
+    // One series per status code, as go-grpc-prometheus pre-creates them.
+    EXPECT_EQ(metrics.Count("grpc_server_handled_total", labels), 17U) << method;
+    EXPECT_EQ(metrics.Value("grpc_server_handling_seconds_count", labels), 0) << method;
+  }
+  for (const char* method :
+       {"CreateComment", "GetComment", "ListComments", "UpdateComment", "DeleteComment"}) {
+    EXPECT_EQ(
+        metrics.Count("grpc_server_handled_total", Method("photoflow.v1.CommentService", method)),
+        17U)
+        << method;
+  }
+  EXPECT_EQ(metrics.Count("grpc_server_started_total", {{"grpc_service", "grpc.health.v1.Health"},
+                                                        {"grpc_method", "Watch"},
+                                                        {"grpc_type", "server_stream"}}),
+            1U);
+  EXPECT_EQ(metrics.Count("grpc_server_started_total",
+                          {{"grpc_service", "grpc.reflection.v1alpha.ServerReflection"},
+                           {"grpc_type", "bidi_stream"}}),
+            1U);
+}
+
+TEST(MetricsTest, CountersFollowTraffic) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  const int port = server.server().metrics_port();
+  const ScrapedMetrics before = ScrapedMetrics::From(port);
+
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(CreateTask(server, NewTask("Shoot")).ok());
+  EXPECT_EQ(GetTask(server, 999'999).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(CreateTask(server, NewTask("")).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  const ScrapedMetrics after = ScrapedMetrics::From(port);
+  auto delta = [&](const std::string& name, const std::map<std::string, std::string>& labels) {
+    return after.Value(name, labels) - before.Value(name, labels);
+  };
+  const auto create = Method("photoflow.v1.TaskService", "CreateTask");
+  const auto get = Method("photoflow.v1.TaskService", "GetTask");
+  EXPECT_EQ(delta("grpc_server_started_total", create), 4);
+  EXPECT_EQ(delta("grpc_server_handled_total", With(create, "grpc_code", "OK")), 3);
+  EXPECT_EQ(delta("grpc_server_handled_total", With(create, "grpc_code", "InvalidArgument")), 1);
+  EXPECT_EQ(delta("grpc_server_handled_total", With(get, "grpc_code", "NotFound")), 1);
+  EXPECT_EQ(delta("grpc_server_msg_received_total", create), 4);
+  EXPECT_EQ(delta("grpc_server_msg_sent_total", create), 3) << "failed calls send no message";
+  EXPECT_EQ(delta("grpc_server_handling_seconds_count", create), 4);
+  EXPECT_GT(delta("grpc_server_handling_seconds_sum", create), 0);
+  // The invalid request was refused before it needed a connection.
+  EXPECT_EQ(delta("photoflow_db_pool_acquire_seconds_count", {}), 4);
+  EXPECT_GE(after.Value("photoflow_db_pool_connections_opened_total"), 1);
+  EXPECT_EQ(after.Value("photoflow_db_pool_in_use_connections"), 0);
+  EXPECT_EQ(after.Value("photoflow_db_pool_open_connections"),
+            after.Value("photoflow_db_pool_idle_connections"));
+  EXPECT_EQ(after.Value("photoflow_db_pool_max_connections"), server.server().pool().stats().max);
+}
+
+// n_live_tup is what PostgreSQL reports once the writing backends have
+// flushed their statistics; the metric must agree with it and with
+// pg_total_relation_size after a refresh.
+TEST(MetricsTest, TableStatisticsMatchWhatPostgresReports) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  constexpr int kTasks = 40;
+  for (int i = 0; i < kTasks; ++i) ASSERT_TRUE(CreateTask(server, NewTask("Portrait")).ok());
+
+  const std::string live_rows_sql =
+      "SELECT n_live_tup FROM pg_stat_user_tables WHERE schemaname = '" + schema.name() +
+      "' AND relname = 'Tasks'";
+  const auto give_up = std::chrono::steady_clock::now() + 60s;
+  while (schema.QueryValue(live_rows_sql) != std::to_string(kTasks) &&
+         std::chrono::steady_clock::now() < give_up) {
+    schema.QueryValue("SELECT pg_sleep(0.05)");  // paces the polling of the condition above
+  }
+  ASSERT_EQ(schema.QueryValue(live_rows_sql), std::to_string(kTasks))
+      << "PostgreSQL's statistics never showed the inserted rows";
+
+  ASSERT_TRUE(server.server().database_stats()->Refresh());
+  const ScrapedMetrics metrics = ScrapedMetrics::From(server.server().metrics_port());
+  EXPECT_EQ(metrics.Value("photoflow_db_table_live_rows", {{"table", "Tasks"}}), kTasks);
+  EXPECT_EQ(metrics.Value("photoflow_db_table_live_rows", {{"table", "task_comments"}}), 0);
+  EXPECT_EQ(metrics.Value("photoflow_db_table_size_bytes", {{"table", "Tasks"}}),
+            std::stod(schema.QueryValue("SELECT pg_total_relation_size('\"" + schema.name() +
+                                        "\".\"Tasks\"')")));
+  EXPECT_EQ(metrics.Count("photoflow_db_table_size_bytes"), 4U)
+      << "the schema's four tables, no other schema's";
+  EXPECT_GE(metrics.Value("photoflow_db_database_size_bytes"),
+            metrics.Value("photoflow_db_table_size_bytes"));
+  // The pool's idle connections and the collector's own one are among them.
+  EXPECT_GE(metrics.Value("photoflow_db_connections"), server.server().pool().stats().open + 1);
+}
+
+}  // namespace
+}  // namespace photoflow

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace photoflow::testing {
+
+// GET http://127.0.0.1:<port>/metrics over a real TCP connection; throws on a
+// connection error or a status other than 200.
+std::string ScrapeMetrics(int port);
+
+// A Prometheus text exposition, parsed just enough for assertions.
+class ScrapedMetrics {
+ public:
+  explicit ScrapedMetrics(const std::string& text);
+  static ScrapedMetrics From(int port) { return ScrapedMetrics(ScrapeMetrics(port)); }
+
+  // The sum of the samples named `name` whose labels include `labels`; throws
+  // std::out_of_range when there is none.
+  double Value(const std::string& name,
+               const std::map<std::string, std::string>& labels = {}) const;
+  // How many samples named `name` have labels that include `labels`.
+  size_t Count(const std::string& name,
+               const std::map<std::string, std::string>& labels = {}) const;
+  // The names declared by "# TYPE" lines.
+  std::vector<std::string> FamilyNames() const;
+
+ private:
+  struct Sample {
+    std::string name;
+    std::map<std::string, std::string> labels;
+    double value = 0;
+  };
+  std::vector<Sample> samples_;
+  std::vector<std::string> family_names_;
+};
+
+}  // namespace photoflow::testing
