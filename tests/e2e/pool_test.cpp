@@ -1,10 +1,13 @@
 // Pool limits and deadlines, seen from a client: a saturated pool fails fast
 // and the pool is whole afterwards; a deadline bounds the SQL it started.
+#include <condition_variable>
 #include <future>
+#include <mutex>
 
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
+#include "support/metrics_scrape.hpp"
 #include "support/row_lock.hpp"
 #include "support/test_server.hpp"
 
@@ -15,12 +18,13 @@ using namespace std::chrono_literals;
 
 class PoolTest : public ::testing::Test {
  protected:
-  // A server whose pool has one connection, a 1 s pool_timeout and its own
-  // application_name (to find its backends in pg_stat_activity).
-  void StartServer(int max_waiters) {
+  // A server whose pool has `connections` connections, a `pool_timeout` and
+  // its own application_name (to find its backends in pg_stat_activity).
+  void StartServer(int max_waiters, int connections = 1, const std::string& pool_timeout = "1") {
     application_ = "pf_" + schema_.name();
-    config::Config config = testing::TestConfig(
-        schema_.url() + "&connection_limit=1&pool_timeout=1&application_name=" + application_);
+    config::Config config =
+        testing::TestConfig(schema_.url() + "&connection_limit=" + std::to_string(connections) +
+                            "&pool_timeout=" + pool_timeout + "&application_name=" + application_);
     config.pool_max_waiters = max_waiters;
     server_ = std::make_unique<testing::TestServer>(config);
     task_id_ = std::stoi(schema_.QueryValue(
@@ -94,10 +98,15 @@ TEST_F(PoolTest, CallsBeyondTheWaiterLimitFailAtOnce) {
 TEST_F(PoolTest, DeadlineCancelsTheBlockedStatementAndCommitsNothing) {
   StartServer(/*max_waiters=*/4);
   testing::TaskRowLock lock(schema_, task_id_);
-  const grpc::Status status = UpdateInFlight(/*deadline=*/300ms).get();
+  const grpc::Status status = UpdateInFlight(/*deadline=*/200ms).get();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  // The server's statement_timeout ended the UPDATE: nothing of it is left waiting.
+  // The server's statement_timeout ended the UPDATE while the lock is still
+  // held: nothing of it is left waiting, and pg_stat_activity shows no
+  // running UPDATE of this server any more.
   EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0));
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                               application_ + "' AND state = 'active' AND query LIKE 'UPDATE%'"),
+            "0");
   lock.Release();
   EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled");
   EXPECT_TRUE(GetTask().ok()) << "the connection went back to the pool in a clean state";
@@ -124,6 +133,84 @@ TEST_F(PoolTest, ClientCancellationCancelsTheRunningStatement) {
   EXPECT_TRUE(GetTask().ok()) << "the only connection is free again while the lock is held";
   lock.Release();
   EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled");
+}
+
+// Far more slow calls than connections and waiting places: each ends, OK or
+// RESOURCE_EXHAUSTED, none hangs, and the pool is whole afterwards.
+TEST_F(PoolTest, SixtySlowCallsOnAPoolOfFourEndOkOrResourceExhausted) {
+  constexpr int kCalls = 60;
+  constexpr int kConnections = 4;
+  StartServer(/*max_waiters=*/16, kConnections, /*pool_timeout=*/"0.2");
+  const int metrics_port = server_->server().metrics_port();
+  const testing::ScrapedMetrics before = testing::ScrapedMetrics::From(metrics_port);
+  testing::TaskRowLock lock(schema_, task_id_);
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::map<grpc::StatusCode, int> endings;
+  int ended = 0;
+  struct Call {
+    grpc::ClientContext context;
+    v1::UpdateTaskRequest request;
+    v1::Task response;
+  };
+  std::vector<std::unique_ptr<Call>> calls;
+  for (int i = 0; i < kCalls; ++i) {
+    auto call = std::make_unique<Call>();
+    call->context.set_deadline(std::chrono::system_clock::now() + 120s);
+    call->request.mutable_task()->set_id(task_id_);
+    call->request.mutable_task()->set_status("Delivered");
+    call->request.mutable_update_mask()->add_paths("status");
+    server_->tasks().async()->UpdateTask(&call->context, &call->request, &call->response,
+                                         [&](const grpc::Status& status) {
+                                           const std::lock_guard guard(mutex);
+                                           ++endings[status.error_code()];
+                                           ++ended;
+                                           changed.notify_all();
+                                         });
+    calls.push_back(std::move(call));
+  }
+  // Four calls hold the four connections, blocked on the row; every other
+  // call must give up on its own, while the lock is still held.
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, kConnections));
+  {
+    std::unique_lock guard(mutex);
+    ASSERT_TRUE(changed.wait_for(guard, 60s, [&] { return ended == kCalls - kConnections; }))
+        << ended << " calls ended";
+    EXPECT_EQ(endings[grpc::StatusCode::RESOURCE_EXHAUSTED], kCalls - kConnections);
+  }
+  lock.Release();
+  {
+    std::unique_lock guard(mutex);
+    ASSERT_TRUE(changed.wait_for(guard, 60s, [&] { return ended == kCalls; }));
+    EXPECT_EQ(endings[grpc::StatusCode::OK], kConnections);
+    EXPECT_EQ(endings.size(), 2U) << "only OK and RESOURCE_EXHAUSTED";
+  }
+
+  const db::ConnectionPool::Stats stats = server_->server().pool().stats();
+  EXPECT_EQ(stats.in_use, 0);
+  EXPECT_EQ(stats.waiting, 0);
+  EXPECT_EQ(stats.open, kConnections);
+  EXPECT_EQ(stats.idle, kConnections);
+  EXPECT_TRUE(GetTask().ok());
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                               application_ + "'"),
+            std::to_string(kConnections + 2))
+      << "the pool's connections plus the health probe's and the statistics collector's";
+
+  const testing::ScrapedMetrics after = testing::ScrapedMetrics::From(metrics_port);
+  auto delta = [&](const std::string& name, const std::map<std::string, std::string>& labels) {
+    return after.Value(name, labels) - before.Value(name, labels);
+  };
+  EXPECT_EQ(delta("photoflow_db_pool_acquire_timeouts_total", {{"limit", "pool_timeout"}}) +
+                delta("photoflow_db_pool_acquire_rejected_total", {}),
+            kCalls - kConnections);
+  EXPECT_EQ(delta("photoflow_db_pool_acquire_rejected_total", {}), kCalls - kConnections - 16)
+      << "16 waited (PHOTOFLOW_POOL_MAX_WAITERS), the rest were refused at once";
+  EXPECT_EQ(delta("grpc_server_handled_total",
+                  {{"grpc_method", "UpdateTask"}, {"grpc_code", "ResourceExhausted"}}),
+            kCalls - kConnections);
+  EXPECT_EQ(after.Value("photoflow_db_pool_connections_opened_total"), kConnections);
 }
 
 }  // namespace

@@ -1,0 +1,164 @@
+// The connection pool on its own, against the real PostgreSQL: prepared
+// statements per connection, PgBouncer mode, maximum lifetime, reconnect
+// backoff.
+#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
+
+#include <atomic>
+#include <future>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <boost/asio/thread_pool.hpp>
+#include <pqxx/nontransaction>
+
+#include "db/errors.hpp"
+#include "db/exec.hpp"
+#include "db/pool.hpp"
+#include "db/session.hpp"
+#include "support/test_database.hpp"
+
+namespace photoflow {
+namespace {
+
+using namespace std::chrono_literals;
+
+class CountingObserver final : public db::PoolObserver {
+ public:
+  void ConnectionAcquired(std::chrono::steady_clock::duration /*waited*/) override { ++acquired; }
+  void AcquireFailed(AcquireFailure /*failure*/) override { ++failed; }
+  void ConnectionOpened() override { ++opened; }
+  void ConnectionClosed(CloseReason reason) override {
+    if (reason == CloseReason::kMaxLifetime) ++retired;
+  }
+  void ConnectFailed() override { ++connect_failures; }
+
+  std::atomic<int> acquired{0};
+  std::atomic<int> failed{0};
+  std::atomic<int> opened{0};
+  std::atomic<int> retired{0};
+  std::atomic<int> connect_failures{0};
+};
+
+class ConnectionPoolTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<db::ConnectionPool> MakePool(db::PoolOptions options) {
+    options.observer = &observer_;
+    return std::make_unique<db::ConnectionPool>(std::move(options), workers_.get_executor(),
+                                                timers_.get_executor(), logger_);
+  }
+  db::PoolOptions OptionsFor(const testing::TestSchema& schema) {
+    const config::DatabaseUrl url = schema.parsed_url();
+    return db::PoolOptions{.libpq_url = url.libpq_url, .schema = url.schema, .max_connections = 2};
+  }
+
+  // Waits for a lease; rethrows the pool's failure.
+  static db::ConnectionPool::Lease Acquire(db::ConnectionPool& pool) {
+    std::promise<std::unique_ptr<db::ConnectionPool::Lease>> result;
+    pool.AsyncAcquire(
+        {},
+        [&](db::ConnectionPool::Lease lease) {
+          result.set_value(std::make_unique<db::ConnectionPool::Lease>(std::move(lease)));
+        },
+        [&](std::exception_ptr error) { result.set_exception(error); });
+    return std::move(*result.get_future().get());
+  }
+
+  static std::string Query(pqxx::connection_base& connection, const std::string& sql) {
+    return pqxx::nontransaction(connection).exec(sql)[0][0].c_str();
+  }
+
+  std::ostringstream log_output_;
+  log::Logger logger_{log_output_, log::Level::kInfo};
+  CountingObserver observer_;
+  boost::asio::thread_pool workers_{2};
+  boost::asio::thread_pool timers_{1};
+};
+
+TEST_F(ConnectionPoolTest, StatementsArePreparedOncePerConnection) {
+  testing::TestSchema schema;
+  auto pool = MakePool(OptionsFor(schema));
+  db::ConnectionPool::Lease lease = Acquire(*pool);
+  db::Session session(*pool, lease, std::nullopt);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(session.Read([&](pqxx::transaction_base& txn) {
+      return db::Exec(txn, "SELECT $1::int + 1", i)[0][0].as<int>();
+    }),
+              i + 1);
+  }
+  EXPECT_EQ(Query(lease.connection(),
+                  "SELECT count(*) FROM pg_prepared_statements WHERE statement = 'SELECT $1::int "
+                  "+ 1'"),
+            "1");
+  EXPECT_EQ(Query(lease.connection(), "SELECT current_setting('TimeZone')"), "UTC")
+      << "session settings are made once, when the connection opens";
+}
+
+TEST_F(ConnectionPoolTest, PgBouncerModePreparesNothingAndKeepsNoSessionState) {
+  testing::TestSchema schema;
+  db::PoolOptions options = OptionsFor(schema);
+  options.session_state = false;
+  auto pool = MakePool(options);
+  db::ConnectionPool::Lease lease = Acquire(*pool);
+  db::Session session(*pool, lease, std::chrono::steady_clock::now() + 30s);
+  const auto [schema_in_transaction, time_zone, timeout] =
+      session.Read([&](pqxx::transaction_base& txn) {
+        const pqxx::row row = db::Exec(txn,
+                                       "SELECT current_schema(), current_setting('TimeZone'), "
+                                       "current_setting('statement_timeout')")[0];
+        return std::make_tuple(row[0].as<std::string>(), row[1].as<std::string>(),
+                               row[2].as<std::string>());
+      });
+  EXPECT_EQ(schema_in_transaction, schema.name());
+  EXPECT_EQ(time_zone, "UTC");
+  EXPECT_NE(timeout, "0") << "the deadline still bounds the statements";
+  // Behind PgBouncer the next transaction may run on another server session:
+  // nothing may be left on this one.
+  EXPECT_EQ(Query(lease.connection(), "SELECT count(*) FROM pg_prepared_statements"), "0");
+  EXPECT_NE(Query(lease.connection(), "SELECT current_schema()"), schema.name());
+  EXPECT_EQ(Query(lease.connection(), "SELECT current_setting('statement_timeout')"), "0");
+}
+
+TEST_F(ConnectionPoolTest, ConnectionsPastTheirLifetimeAreReplaced) {
+  testing::TestSchema schema;
+  db::PoolOptions options = OptionsFor(schema);
+  options.max_lifetime = 1ms;
+  auto pool = MakePool(options);
+  std::string first_backend;
+  {
+    db::ConnectionPool::Lease lease = Acquire(*pool);
+    first_backend = Query(lease.connection(), "SELECT pg_backend_pid()");
+    // The lifetime is what is under test: the connection must be older than it.
+    const auto opened = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() < opened + 2ms) {
+      Query(lease.connection(), "SELECT 1");
+    }
+  }
+  EXPECT_EQ(observer_.retired, 1) << "returned past its lifetime, it was closed";
+  EXPECT_EQ(pool->stats().open, 0);
+  db::ConnectionPool::Lease lease = Acquire(*pool);
+  EXPECT_NE(Query(lease.connection(), "SELECT pg_backend_pid()"), first_backend);
+  EXPECT_EQ(observer_.opened, 2);
+}
+
+TEST_F(ConnectionPoolTest, AfterAFailedConnectCallsFailAtOnceUntilTheBackoffEnds) {
+  db::PoolOptions options;
+  // Port 1 on loopback: nothing listens there.
+  options.libpq_url = "postgresql://photoflow:photoflow@127.0.0.1:1/photoflow";
+  options.max_connections = 2;
+  options.reconnect_backoff_initial = 60s;
+  auto pool = MakePool(options);
+  EXPECT_THROW(Acquire(*pool), db::DatabaseUnavailable);
+  EXPECT_EQ(observer_.connect_failures, 1);
+  try {
+    Acquire(*pool);
+    ADD_FAILURE() << "the second call must fail too";
+  } catch (const db::DatabaseUnavailable& error) {
+    EXPECT_NE(std::string(error.what()).find("next attempt in"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(observer_.connect_failures, 1) << "no second connection attempt during the backoff";
+  EXPECT_EQ(observer_.failed, 2);
+  EXPECT_EQ(pool->stats().open, 0) << "failed attempts hold no slot";
+}
+
+}  // namespace
+}  // namespace photoflow
