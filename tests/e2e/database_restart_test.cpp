@@ -1,0 +1,154 @@
+// PostgreSQL going away and coming back under a running server: calls fail
+// with UNAVAILABLE and health says NOT_SERVING while it is down; once it is
+// back, health says SERVING and calls succeed, without restarting the server.
+// Uses a private cluster of its own (deploy/local/pg.sh), since stopping the
+// shared one would break the tests running beside this one.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <grpcpp/client_context.h>
+#include <gtest/gtest.h>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "support/child_process.hpp"
+#include "support/metrics_scrape.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_server.hpp"
+
+namespace photoflow {
+namespace {
+
+using namespace std::chrono_literals;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+// A port nothing listens on right now (the kernel's choice for port 0).
+int FreePort() {
+  const int socket_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+  bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length);
+  // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
+  close(socket_fd);
+  return ntohs(address.sin_port);
+}
+
+// A throwaway PostgreSQL 15 cluster, driven by the same script as the dev one.
+class PrivateCluster {
+ public:
+  PrivateCluster() : port_(FreePort()) {
+    // The postgres OS user must reach the data folder inside our temp dir.
+    chmod(dir_.path().c_str(), 0711);
+  }
+  ~PrivateCluster() { Run("destroy"); }
+  PrivateCluster(const PrivateCluster&) = delete;
+  PrivateCluster& operator=(const PrivateCluster&) = delete;
+
+  // Starts the cluster (creating it the first time) and returns its DATABASE_URL.
+  std::string Start() {
+    testing::ChildProcess script = Script("start");
+    const std::optional<std::string> url = script.WaitForLine("postgresql://", 120s);
+    EXPECT_EQ(script.WaitForExit(120s), 0) << script.Output();
+    if (!url) throw std::runtime_error("pg.sh start printed no URL: " + script.Output());
+    return *url;
+  }
+  void Stop() { EXPECT_EQ(Run("stop"), 0); }
+
+ private:
+  testing::ChildProcess Script(const std::string& command) {
+    return testing::ChildProcess(PHOTOFLOW_PG_SCRIPT, {command},
+                                 {{"PHOTOFLOW_PGDATA", (dir_.path() / "pgdata").string()},
+                                  {"PHOTOFLOW_PGPORT", std::to_string(port_)},
+                                  {"PHOTOFLOW_PG_FAST", "1"}});
+  }
+  int Run(const std::string& command) {
+    testing::ChildProcess script = Script(command);
+    return script.WaitForExit(120s).value_or(-1);
+  }
+
+  testing::TempDir dir_;
+  int port_;
+};
+
+// Follows grpc.health.v1 Watch until the overall status is `wanted`; false
+// if it does not get there within 60 s.
+bool WatchUntil(const std::shared_ptr<grpc::Channel>& channel,
+                HealthCheckResponse::ServingStatus wanted) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 60s);
+  HealthCheckRequest request;
+  auto stream = stub->Watch(&context, request);
+  HealthCheckResponse response;
+  while (stream->Read(&response)) {
+    if (response.status() == wanted) {
+      context.TryCancel();
+      stream->Finish();
+      return true;
+    }
+  }
+  return false;
+}
+
+grpc::Status GetTask(testing::TestServer& server, int id) {
+  v1::GetTaskRequest request;
+  request.set_id(id);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 30s);
+  v1::Task task;
+  return server.tasks().GetTask(&context, request, &task);
+}
+
+TEST(DatabaseRestartTest, ServerRidesOutAPostgresRestart) {
+  PrivateCluster cluster;
+  const std::string url = cluster.Start();
+  testing::ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, {"deploy"}, {{"DATABASE_URL", url}});
+  ASSERT_EQ(migrate.WaitForExit(60s), 0) << migrate.Output();
+
+  config::Config config = testing::TestConfig(url + "?connection_limit=2&pool_timeout=5");
+  config.health_check_interval = 100ms;
+  testing::TestServer server(config);
+  v1::CreateTaskRequest create;
+  create.mutable_task()->set_title("Wedding");
+  create.mutable_task()->set_status("Scheduled");
+  create.mutable_task()->mutable_due_at()->set_seconds(1'900'000'000);
+  v1::Task created;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(server.tasks().CreateTask(&context, create, &created).ok());
+  }
+
+  cluster.Stop();
+  EXPECT_TRUE(WatchUntil(server.channel(), HealthCheckResponse::NOT_SERVING));
+  const grpc::Status down = GetTask(server, created.id());
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE) << down.error_message();
+  EXPECT_EQ(GetTask(server, created.id()).error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  cluster.Start();
+  EXPECT_TRUE(WatchUntil(server.channel(), HealthCheckResponse::SERVING));
+  const grpc::Status back = GetTask(server, created.id());
+  EXPECT_TRUE(back.ok()) << back.error_message();
+  {
+    grpc::ClientContext context;
+    v1::Task another;
+    EXPECT_TRUE(server.tasks().CreateTask(&context, create, &another).ok());
+  }
+
+  const testing::ScrapedMetrics metrics =
+      testing::ScrapedMetrics::From(server.server().metrics_port());
+  EXPECT_GE(metrics.Value("photoflow_db_pool_connection_errors_total", {{"kind", "connect"}}), 1);
+  EXPECT_GE(metrics.Value("photoflow_db_pool_connections_closed_total"), 1)
+      << "the connections the restart broke were closed";
+  EXPECT_GE(metrics.Value("grpc_server_handled_total",
+                          {{"grpc_method", "GetTask"}, {"grpc_code", "Unavailable"}}),
+            2);
+}
+
+}  // namespace
+}  // namespace photoflow
