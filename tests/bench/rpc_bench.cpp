@@ -7,6 +7,7 @@
 #include <grpcpp/client_context.h>
 
 #include "bench_support.hpp"
+#include "support/metrics_scrape.hpp"
 #include "support/test_server.hpp"
 
 namespace photoflow::bench {
@@ -31,8 +32,29 @@ RpcEnvironment& Environment() {
   return environment;
 }
 
+// The server's own photoflow_db_pool_acquire_seconds over the benchmark: the
+// mean time its calls waited for a connection, in microseconds.
+class ServerAcquireTime {
+ public:
+  explicit ServerAcquireTime(testing::TestServer& server)
+      : port_(server.server().metrics_port()), before_(testing::ScrapedMetrics::From(port_)) {}
+  double MeanMicroseconds() const {
+    const testing::ScrapedMetrics after = testing::ScrapedMetrics::From(port_);
+    const double count = after.Value("photoflow_db_pool_acquire_seconds_count") -
+                         before_.Value("photoflow_db_pool_acquire_seconds_count");
+    const double sum = after.Value("photoflow_db_pool_acquire_seconds_sum") -
+                       before_.Value("photoflow_db_pool_acquire_seconds_sum");
+    return count > 0 ? sum / count * 1e6 : 0;
+  }
+
+ private:
+  int port_;
+  testing::ScrapedMetrics before_;
+};
+
 void BM_GetTask(benchmark::State& state) {
   testing::TestServer& server = Environment().server(state.range(0) == 1);
+  const ServerAcquireTime acquire(server);
   v1::GetTaskRequest request;
   int id = 0;
   for (auto _ : state) {
@@ -44,6 +66,7 @@ void BM_GetTask(benchmark::State& state) {
       break;
     }
   }
+  state.counters["pool_acquire_us"] = acquire.MeanMicroseconds();
 }
 BENCHMARK(BM_GetTask)
     ->ArgName("prepared")
