@@ -180,7 +180,8 @@ std::string HelpText(std::string_view program) {
   }
   out << "  --help\n      Print this text and exit.\n\n"
       << "Pool size and wait come from DATABASE_URL: ?connection_limit=N (default 2 x cores + 1)\n"
-      << "and ?pool_timeout=SECONDS (default 10, 0 = no limit).\n";
+      << "and ?pool_timeout=SECONDS (default 10, 0 = no limit); ?pgbouncer=true turns prepared\n"
+      << "statements and session settings off (PgBouncer in transaction mode).\n";
   return out.str();
 }
 

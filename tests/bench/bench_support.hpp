@@ -1,13 +1,38 @@
 #pragma once
 
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <pqxx/nontransaction>
 
 #include "support/test_database.hpp"
 
 namespace photoflow::bench {
+
+// What benchmarks share for the whole run (schemas, pools, servers). main()
+// tears them down after the benchmarks: at exit, libpq's OpenSSL may be
+// gone already, and dropping a schema needs a connection.
+class Fixtures {
+ public:
+  template <typename T, typename... Args>
+  static T& Make(Args&&... args) {
+    auto fixture = std::make_shared<T>(std::forward<Args>(args)...);
+    All().push_back(fixture);
+    return *fixture;
+  }
+  static void TearDown() {
+    while (!All().empty()) All().pop_back();  // newest first
+  }
+
+ private:
+  static std::vector<std::shared_ptr<void>>& All() {
+    static std::vector<std::shared_ptr<void>> all;
+    return all;
+  }
+};
 
 // Rows the size-dependent benchmarks fill their tables with:
 // PHOTOFLOW_BENCH_ROWS, default 100,000.

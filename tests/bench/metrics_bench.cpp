@@ -25,9 +25,9 @@ struct ServerWithRows {
 
 // One server per row count for the whole run.
 ServerWithRows& Server(int rows) {
-  static std::map<int, std::unique_ptr<ServerWithRows>> servers;
-  auto& server = servers[rows];
-  if (!server) server = std::make_unique<ServerWithRows>(rows);
+  static std::map<int, ServerWithRows*> servers;
+  ServerWithRows*& server = servers[rows];
+  if (server == nullptr) server = &Fixtures::Make<ServerWithRows>(rows);
   return *server;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <pqxx/nontransaction>
 
+#include "bench_support.hpp"
 #include "db/pool.hpp"
 #include "support/test_database.hpp"
 
@@ -36,7 +37,7 @@ struct PoolEnvironment {
 };
 
 PoolEnvironment& Environment() {
-  static PoolEnvironment environment;
+  static PoolEnvironment& environment = Fixtures::Make<PoolEnvironment>();
   return environment;
 }
 

@@ -25,6 +25,24 @@ TEST(ConfigTest, DefaultsApplyWhenOnlyDatabaseUrlIsSet) {
   EXPECT_EQ(config.shutdown_grace, std::chrono::seconds(10));
   EXPECT_FALSE(config.migrate_on_start);
   EXPECT_EQ(config.migrations_dir, DefaultMigrationsDir());
+  EXPECT_EQ(config.db_stats_interval, std::chrono::seconds(15));
+  EXPECT_EQ(config.pool_max_lifetime, std::chrono::minutes(30));
+  EXPECT_FALSE(config.database.pgbouncer);
+}
+
+TEST(ConfigTest, MetricsAndLifetimeSettings) {
+  const auto env = FakeEnvironment({{"DATABASE_URL", "postgresql://h/db?pgbouncer=true"},
+                                    {"PHOTOFLOW_DB_STATS_INTERVAL", "0.5"},
+                                    {"PHOTOFLOW_POOL_MAX_LIFETIME", "0"}});
+  const Config config = ParseCommandLine({"--metrics-listen="}, env).config;
+  EXPECT_EQ(config.metrics_listen_address, "") << "empty turns metrics off";
+  EXPECT_EQ(config.db_stats_interval, std::chrono::milliseconds(500));
+  EXPECT_EQ(config.pool_max_lifetime, std::chrono::milliseconds(0));
+  EXPECT_TRUE(config.database.pgbouncer);
+  EXPECT_EQ(config.database.libpq_url, "postgresql://h/db") << "pgbouncer never reaches libpq";
+  EXPECT_THROW(ParseCommandLine({"--db-stats-interval=0"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--pool-max-lifetime=-1"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--metrics-listen=9464"}, env), std::invalid_argument);
 }
 
 TEST(ConfigTest, DefaultConnectionLimitIsTwiceTheCoresPlusOne) {
@@ -94,7 +112,8 @@ TEST(ConfigTest, HelpNeedsNoDatabaseAndListsEverySetting) {
   for (const char* name :
        {"DATABASE_URL", "PHOTOFLOW_LISTEN", "PHOTOFLOW_METRICS_LISTEN", "PHOTOFLOW_SHUTDOWN_GRACE",
         "PHOTOFLOW_POOL_MAX_WAITERS", "PHOTOFLOW_HEALTH_INTERVAL", "PHOTOFLOW_LOG_LEVEL",
-        "PHOTOFLOW_MIGRATE", "PHOTOFLOW_MIGRATIONS_DIR", "connection_limit", "pool_timeout"}) {
+        "PHOTOFLOW_MIGRATE", "PHOTOFLOW_MIGRATIONS_DIR", "PHOTOFLOW_DB_STATS_INTERVAL",
+        "PHOTOFLOW_POOL_MAX_LIFETIME", "connection_limit", "pool_timeout", "pgbouncer"}) {
     EXPECT_NE(help.find(name), std::string::npos) << name;
   }
 }
