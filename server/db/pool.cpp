@@ -67,7 +67,13 @@ ConnectionPool::Lease::~Lease() {
 }
 
 void ConnectionPool::Lease::Reconnect() {
-  std::unique_ptr<PooledConnection> fresh = pool_->Connect(Purpose::kPooled);
+  std::unique_ptr<PooledConnection> fresh;
+  try {
+    fresh = pool_->Connect(Purpose::kPooled);
+  } catch (const DatabaseUnavailable&) {
+    pool_->observer_.AcquireFailed(Failure::kUnavailable);
+    throw;
+  }
   {
     // Under the pool mutex, like CancelStatement, which may run concurrently.
     const std::lock_guard lock(pool_->mutex_);
@@ -106,9 +112,7 @@ ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor
   const std::lock_guard publish(mutex_);
 }
 
-ConnectionPool::~ConnectionPool() {
-  for (std::size_t i = 0; i < idle_.size(); ++i) observer_.ConnectionClosed(CloseReason::kShutdown);
-}
+ConnectionPool::~ConnectionPool() = default;
 
 void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler ready,
                                   FailedHandler failed) {
@@ -234,12 +238,12 @@ PooledConnection::Clock::time_point ConnectionPool::RetireAt() const {
 }
 
 std::unique_ptr<PooledConnection> ConnectionPool::Connect(Purpose purpose) {
+  const Clock::time_point attempt_started = Clock::now();
   if (purpose == Purpose::kPooled) {
     const std::lock_guard lock(mutex_);
-    const Clock::time_point now = Clock::now();
-    if (now < connect_not_before_) {
-      const auto wait =
-          std::chrono::duration_cast<std::chrono::milliseconds>(connect_not_before_ - now);
+    if (attempt_started < connect_not_before_) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(connect_not_before_ -
+                                                                              attempt_started);
       throw DatabaseUnavailable("cannot connect to PostgreSQL (next attempt in " +
                                 std::to_string(wait.count()) + " ms): " + last_connect_error_);
     }
@@ -268,34 +272,42 @@ std::unique_ptr<PooledConnection> ConnectionPool::Connect(Purpose purpose) {
       setup.commit();
     }
   } catch (const pqxx::broken_connection& error) {
-    std::chrono::milliseconds backoff;
-    {
-      const std::lock_guard lock(mutex_);
-      if (purpose == Purpose::kPooled) {
-        backoff_ = backoff_.count() == 0 ? options_.reconnect_backoff_initial
-                                         : std::min(backoff_ * 2, options_.reconnect_backoff_max);
-        connect_not_before_ = Clock::now() + backoff_;
-      }
-      last_connect_error_ = error.what();
-      backoff = backoff_;
-    }
-    if (purpose == Purpose::kPooled) {
-      // Once per backoff period at most: calls in between fail without trying.
-      observer_.ConnectFailed();
-      logger_.Warn(
-          "db_connect_failed",
-          {{"message", error.what()}, {"retry_after_ms", static_cast<int64_t>(backoff.count())}});
-    }
+    if (purpose == Purpose::kPooled) RecordConnectFailure(attempt_started, error.what());
     throw DatabaseUnavailable(std::string("cannot connect to PostgreSQL: ") + error.what());
   }
   {
+    // Any success ends the backoff, unless a pooled attempt failed meanwhile.
     const std::lock_guard lock(mutex_);
-    backoff_ = std::chrono::milliseconds(0);
-    connect_not_before_ = Clock::time_point{};
+    if (last_connect_failure_ < attempt_started) {
+      backoff_ = std::chrono::milliseconds(0);
+      connect_not_before_ = Clock::time_point{};
+    }
   }
   if (purpose == Purpose::kPooled) observer_.ConnectionOpened();
   logger_.Debug("db_connection_opened", {{"backend_pid", connection->backendpid()}});
   return connection;
+}
+
+void ConnectionPool::RecordConnectFailure(Clock::time_point attempt_started,
+                                          const std::string& message) {
+  std::chrono::milliseconds backoff;
+  {
+    const std::lock_guard lock(mutex_);
+    // Attempts that were under way together fail together (a database that
+    // went down): only the first of them starts or grows the backoff.
+    if (last_connect_failure_ >= attempt_started) return;
+    const Clock::time_point now = Clock::now();
+    last_connect_failure_ = now;
+    backoff_ = backoff_.count() == 0 ? options_.reconnect_backoff_initial
+                                     : std::min(backoff_ * 2, options_.reconnect_backoff_max);
+    connect_not_before_ = now + backoff_;
+    last_connect_error_ = message;
+    backoff = backoff_;
+  }
+  // Once per backoff period at most: calls in between fail without trying.
+  observer_.ConnectFailed();
+  logger_.Warn("db_connect_failed",
+               {{"message", message}, {"retry_after_ms", static_cast<int64_t>(backoff.count())}});
 }
 
 void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection, bool discard) {

@@ -147,6 +147,7 @@ class ConnectionPool {
   // the waiter and passes the slot on.
   void OpenFor(const std::shared_ptr<Waiter>& waiter);
   std::unique_ptr<PooledConnection> Connect(Purpose purpose);
+  void RecordConnectFailure(Clock::time_point attempt_started, const std::string& message);
   // The first waiter not yet served or timed out; requires mutex_.
   std::shared_ptr<Waiter> PopWaiter();
   PooledConnection::Clock::time_point RetireAt() const;
@@ -166,6 +167,7 @@ class ConnectionPool {
   int open_ = 0;
   // Reconnect backoff: no pooled connection attempt before this.
   Clock::time_point connect_not_before_{};
+  Clock::time_point last_connect_failure_{};  // of a pooled attempt
   std::chrono::milliseconds backoff_{0};
   std::string last_connect_error_;
 };

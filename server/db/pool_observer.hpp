@@ -18,10 +18,9 @@ class PoolObserver {
   };
   // Why a connection was closed.
   enum class CloseReason {
-    kBroken,       // it broke (or was made unusable) while leased
+    kBroken,       // it broke while leased (also: lost during COMMIT)
     kStale,        // idle when another connection broke (a restart breaks them all)
     kMaxLifetime,  // older than the configured maximum lifetime
-    kShutdown,     // the pool closed
   };
 
   virtual ~PoolObserver() = default;

@@ -55,11 +55,10 @@ PoolMetrics::PoolMetrics(prometheus::Registry& registry) {
                  .Add({});
   auto& closed = CounterFamily(registry, "photoflow_db_pool_connections_closed_total",
                                "Pooled connections closed, by reason: broken, stale (idle when "
-                               "another broke), max_lifetime or shutdown.");
+                               "another broke) or max_lifetime.");
   closed_broken_ = &closed.Add({{"reason", "broken"}});
   closed_stale_ = &closed.Add({{"reason", "stale"}});
   closed_max_lifetime_ = &closed.Add({{"reason", "max_lifetime"}});
-  closed_shutdown_ = &closed.Add({{"reason", "shutdown"}});
 }
 
 void PoolMetrics::ConnectionAcquired(std::chrono::steady_clock::duration waited) {
@@ -96,9 +95,6 @@ void PoolMetrics::ConnectionClosed(CloseReason reason) {
       break;
     case CloseReason::kMaxLifetime:
       closed_max_lifetime_->Increment();
-      break;
-    case CloseReason::kShutdown:
-      closed_shutdown_->Increment();
       break;
   }
 }

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include <prometheus/collectable.h>
-#include <prometheus/metric_family.h>
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
 
 #include "db/pool.hpp"
@@ -39,7 +39,6 @@ class PoolMetrics final : public db::PoolObserver {
   prometheus::Counter* closed_broken_ = nullptr;
   prometheus::Counter* closed_stale_ = nullptr;
   prometheus::Counter* closed_max_lifetime_ = nullptr;
-  prometheus::Counter* closed_shutdown_ = nullptr;
 };
 
 // The pool's current shape (max, open, in use, idle, waiting) read from the

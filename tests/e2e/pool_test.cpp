@@ -97,9 +97,20 @@ TEST_F(PoolTest, CallsBeyondTheWaiterLimitFailAtOnce) {
 
 TEST_F(PoolTest, DeadlineCancelsTheBlockedStatementAndCommitsNothing) {
   StartServer(/*max_waiters=*/4);
+  // An open connection, so that the UPDATE starts at once instead of the
+  // deadline passing while the connection opens.
+  ASSERT_TRUE(GetTask().ok());
+  const int metrics_port = server_->server().metrics_port();
+  const double acquired_before =
+      testing::ScrapedMetrics::From(metrics_port).Value("photoflow_db_pool_acquire_seconds_count");
   testing::TaskRowLock lock(schema_, task_id_);
   const grpc::Status status = UpdateInFlight(/*deadline=*/200ms).get();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(
+      testing::ScrapedMetrics::From(metrics_port).Value("photoflow_db_pool_acquire_seconds_count") -
+          acquired_before,
+      1)
+      << "the UPDATE got its connection within the deadline";
   // The server's statement_timeout ended the UPDATE while the lock is still
   // held: nothing of it is left waiting, and pg_stat_activity shows no
   // running UPDATE of this server any more.
@@ -140,7 +151,9 @@ TEST_F(PoolTest, ClientCancellationCancelsTheRunningStatement) {
 TEST_F(PoolTest, SixtySlowCallsOnAPoolOfFourEndOkOrResourceExhausted) {
   constexpr int kCalls = 60;
   constexpr int kConnections = 4;
-  StartServer(/*max_waiters=*/16, kConnections, /*pool_timeout=*/"0.2");
+  // pool_timeout leaves ample time for all 60 calls to arrive before the
+  // first waiter gives up, so exactly 16 wait and the others are refused.
+  StartServer(/*max_waiters=*/16, kConnections, /*pool_timeout=*/"2");
   const int metrics_port = server_->server().metrics_port();
   const testing::ScrapedMetrics before = testing::ScrapedMetrics::From(metrics_port);
   testing::TaskRowLock lock(schema_, task_id_);

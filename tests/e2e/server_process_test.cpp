@@ -11,6 +11,7 @@
 #include "migrate/migration_files.hpp"
 #include "photoflow/v1/task_service.grpc.pb.h"
 #include "support/child_process.hpp"
+#include "support/metrics_scrape.hpp"
 #include "support/row_lock.hpp"
 #include "support/test_database.hpp"
 
@@ -40,12 +41,19 @@ TEST(ServerProcessTest, MissingDatabaseUrlIsAUsageError) {
 TEST(ServerProcessTest, LogsAreJsonLinesWithThePasswordMasked) {
   TestSchema schema;
   ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
-                      {{"DATABASE_URL", schema.url()}, {"PHOTOFLOW_LISTEN", "127.0.0.1:0"}});
+                      {{"DATABASE_URL", schema.url()},
+                       {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
+                       {"PHOTOFLOW_METRICS_LISTEN", "127.0.0.1:0"}});
   const auto serving = server.WaitForLine(R"("event":"serving")", kStartupTimeout);
   ASSERT_TRUE(serving) << server.Output();
   EXPECT_EQ(serving->front(), '{');
   EXPECT_EQ(serving->back(), '}');
   EXPECT_NE(serving->find("photoflow:****@"), std::string::npos) << *serving;
+  // The process serves /metrics on the port its serving line names.
+  const size_t metrics_port_at = serving->find(R"("metrics_port":)");
+  ASSERT_NE(metrics_port_at, std::string::npos) << *serving;
+  const int metrics_port = std::stoi(serving->substr(metrics_port_at + 15));
+  EXPECT_GT(testing::ScrapedMetrics::From(metrics_port).Count("grpc_server_started_total"), 0U);
   server.Signal(SIGINT);
   EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
   // The test cluster's password is "photoflow"; it must appear nowhere but the user name.
@@ -64,6 +72,7 @@ class DrainTest : public ::testing::Test {
         std::map<std::string, std::string>{
             {"DATABASE_URL", schema_.url() + "&application_name=" + application_},
             {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
+            {"PHOTOFLOW_METRICS_LISTEN", "127.0.0.1:0"},
             {"PHOTOFLOW_SHUTDOWN_GRACE", grace_seconds}});
     const auto serving = server_->WaitForLine(R"("event":"serving")", kStartupTimeout);
     ASSERT_TRUE(serving) << server_->Output();
@@ -143,7 +152,8 @@ TEST_F(DrainTest, CallStillStuckAfterTheGracePeriodIsCancelledAndTheServerExitsZ
 
 TEST(ServerProcessTest, MigrateFlagPreparesAnEmptyDatabase) {
   TestSchema schema(/*migrate=*/false);
-  ChildProcess server(PHOTOFLOW_SERVER_BINARY, {"--migrate", "--listen", "127.0.0.1:0"},
+  ChildProcess server(PHOTOFLOW_SERVER_BINARY,
+                      {"--migrate", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"},
                       {{"DATABASE_URL", schema.url()}});
   ASSERT_TRUE(server.WaitForLine(R"("event":"serving")", kStartupTimeout)) << server.Output();
   EXPECT_NE(server.Output().find(R"("event":"migration_applied")"), std::string::npos);

@@ -3,9 +3,15 @@
 // backoff.
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <boost/asio/thread_pool.hpp>
@@ -158,6 +164,59 @@ TEST_F(ConnectionPoolTest, AfterAFailedConnectCallsFailAtOnceUntilTheBackoffEnds
   EXPECT_EQ(observer_.connect_failures, 1) << "no second connection attempt during the backoff";
   EXPECT_EQ(observer_.failed, 2);
   EXPECT_EQ(pool->stats().open, 0) << "failed attempts hold no slot";
+}
+
+// A server that accepts connections but never answers (a hung PostgreSQL):
+// connection attempts to it overlap and then time out together.
+class SilentServer {
+ public:
+  SilentServer() : socket_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
+    if (bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        listen(socket_, 16) != 0 ||
+        getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      throw std::runtime_error("cannot listen");
+    }
+    // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { close(socket_); }
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int socket_;
+  int port_ = 0;
+};
+
+// Attempts under way together fail together (PostgreSQL went away or hangs):
+// they count as one failure, so the backoff starts at its first step instead
+// of doubling once per connection.
+TEST_F(ConnectionPoolTest, AttemptsThatFailTogetherCountOnce) {
+  SilentServer silent;
+  db::PoolOptions options;
+  // libpq's shortest connect_timeout is 2 s.
+  options.libpq_url =
+      "postgresql://photoflow:photoflow@127.0.0.1:" + std::to_string(silent.port()) +
+      "/photoflow?connect_timeout=2";
+  options.max_connections = 4;
+  options.reconnect_backoff_initial = 60s;
+  auto pool = MakePool(options);
+  std::vector<std::future<void>> calls;
+  for (int i = 0; i < 4; ++i) {
+    calls.push_back(std::async(std::launch::async, [&] { Acquire(*pool); }));
+  }
+  for (std::future<void>& call : calls) EXPECT_THROW(call.get(), db::DatabaseUnavailable);
+  EXPECT_EQ(observer_.connect_failures, 1);
+  EXPECT_EQ(observer_.failed, 4);
+  EXPECT_EQ(pool->stats().open, 0);
+  const std::string log = log_output_.str();
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << "one db_connect_failed line: " << log;
 }
 
 }  // namespace
