@@ -85,8 +85,8 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
   constexpr size_t kResidentPages = 21;
   const std::vector<std::string> stat = StatFields();
   if (stat.size() > kResidentPages) {
-    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-    const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+    const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    const auto page = static_cast<double>(sysconf(_SC_PAGESIZE));
     families.push_back(
         Single("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
                MetricType::Counter,

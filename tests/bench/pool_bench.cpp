@@ -37,7 +37,7 @@ struct PoolEnvironment {
 };
 
 PoolEnvironment& Environment() {
-  static PoolEnvironment& environment = Fixtures::Make<PoolEnvironment>();
+  static auto& environment = Fixtures::Make<PoolEnvironment>();
   return environment;
 }
 
@@ -48,7 +48,7 @@ db::ConnectionPool::Lease Acquire(db::ConnectionPool& pool) {
       [&](db::ConnectionPool::Lease lease) {
         result.set_value(std::make_unique<db::ConnectionPool::Lease>(std::move(lease)));
       },
-      [&](std::exception_ptr error) { result.set_exception(error); });
+      [&](std::exception_ptr error) { result.set_exception(std::move(error)); });
   return std::move(*result.get_future().get());
 }
 

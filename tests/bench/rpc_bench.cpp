@@ -28,7 +28,7 @@ struct RpcEnvironment {
 };
 
 RpcEnvironment& Environment() {
-  static RpcEnvironment& environment = Fixtures::Make<RpcEnvironment>();
+  static auto& environment = Fixtures::Make<RpcEnvironment>();
   return environment;
 }
 

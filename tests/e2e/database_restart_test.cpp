@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdexcept>
+
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
@@ -32,10 +34,11 @@ int FreePort() {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
   // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
-  bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length);
+  const bool bound = bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                     getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
   // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
   close(socket_fd);
+  if (!bound) throw std::runtime_error("cannot find a free port");
   return ntohs(address.sin_port);
 }
 

@@ -65,7 +65,7 @@ class ConnectionPoolTest : public ::testing::Test {
         [&](db::ConnectionPool::Lease lease) {
           result.set_value(std::make_unique<db::ConnectionPool::Lease>(std::move(lease)));
         },
-        [&](std::exception_ptr error) { result.set_exception(error); });
+        [&](std::exception_ptr error) { result.set_exception(std::move(error)); });
     return std::move(*result.get_future().get());
   }
 
@@ -208,6 +208,7 @@ TEST_F(ConnectionPoolTest, AttemptsThatFailTogetherCountOnce) {
   options.reconnect_backoff_initial = 60s;
   auto pool = MakePool(options);
   std::vector<std::future<void>> calls;
+  calls.reserve(4);
   for (int i = 0; i < 4; ++i) {
     calls.push_back(std::async(std::launch::async, [&] { Acquire(*pool); }));
   }
