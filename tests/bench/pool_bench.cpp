@@ -2,7 +2,6 @@
 // with more callers than connections.
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
 
-#include <future>
 #include <sstream>
 
 #include <benchmark/benchmark.h>
@@ -11,6 +10,7 @@
 
 #include "bench_support.hpp"
 #include "db/pool.hpp"
+#include "support/pool_lease.hpp"
 #include "support/test_database.hpp"
 
 namespace photoflow::bench {
@@ -41,23 +41,12 @@ PoolEnvironment& Environment() {
   return environment;
 }
 
-db::ConnectionPool::Lease Acquire(db::ConnectionPool& pool) {
-  std::promise<std::unique_ptr<db::ConnectionPool::Lease>> result;
-  pool.AsyncAcquire(
-      {},
-      [&](db::ConnectionPool::Lease lease) {
-        result.set_value(std::make_unique<db::ConnectionPool::Lease>(std::move(lease)));
-      },
-      [&](std::exception_ptr error) { result.set_exception(std::move(error)); });
-  return std::move(*result.get_future().get());
-}
-
 // Acquire and release with a free connection: the hand-off to a worker thread
 // and back, no SQL.
 void BM_PoolAcquireRelease(benchmark::State& state) {
   PoolEnvironment& environment = Environment();
   for (auto _ : state) {
-    db::ConnectionPool::Lease lease = Acquire(environment.pool);
+    db::ConnectionPool::Lease lease = testing::AcquireLease(environment.pool);
     benchmark::DoNotOptimize(&lease);
   }
 }
@@ -70,7 +59,7 @@ void BM_PoolSelectOneContended(benchmark::State& state) {
   std::chrono::steady_clock::duration waited{};
   for (auto _ : state) {
     const auto started = std::chrono::steady_clock::now();
-    db::ConnectionPool::Lease lease = Acquire(environment.pool);
+    db::ConnectionPool::Lease lease = testing::AcquireLease(environment.pool);
     waited += std::chrono::steady_clock::now() - started;
     pqxx::nontransaction(lease.connection()).exec("SELECT 1");
   }

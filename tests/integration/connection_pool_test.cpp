@@ -21,6 +21,7 @@
 #include "db/exec.hpp"
 #include "db/pool.hpp"
 #include "db/session.hpp"
+#include "support/pool_lease.hpp"
 #include "support/test_database.hpp"
 
 namespace photoflow {
@@ -57,18 +58,6 @@ class ConnectionPoolTest : public ::testing::Test {
     return db::PoolOptions{.libpq_url = url.libpq_url, .schema = url.schema, .max_connections = 2};
   }
 
-  // Waits for a lease; rethrows the pool's failure.
-  static db::ConnectionPool::Lease Acquire(db::ConnectionPool& pool) {
-    std::promise<std::unique_ptr<db::ConnectionPool::Lease>> result;
-    pool.AsyncAcquire(
-        {},
-        [&](db::ConnectionPool::Lease lease) {
-          result.set_value(std::make_unique<db::ConnectionPool::Lease>(std::move(lease)));
-        },
-        [&](std::exception_ptr error) { result.set_exception(std::move(error)); });
-    return std::move(*result.get_future().get());
-  }
-
   static std::string Query(pqxx::connection_base& connection, const std::string& sql) {
     return pqxx::nontransaction(connection).exec(sql)[0][0].c_str();
   }
@@ -83,7 +72,7 @@ class ConnectionPoolTest : public ::testing::Test {
 TEST_F(ConnectionPoolTest, StatementsArePreparedOncePerConnection) {
   testing::TestSchema schema;
   auto pool = MakePool(OptionsFor(schema));
-  db::ConnectionPool::Lease lease = Acquire(*pool);
+  db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
   db::Session session(*pool, lease, std::nullopt);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(session.Read([&](pqxx::transaction_base& txn) {
@@ -104,7 +93,7 @@ TEST_F(ConnectionPoolTest, PgBouncerModePreparesNothingAndKeepsNoSessionState) {
   db::PoolOptions options = OptionsFor(schema);
   options.session_state = false;
   auto pool = MakePool(options);
-  db::ConnectionPool::Lease lease = Acquire(*pool);
+  db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
   db::Session session(*pool, lease, std::chrono::steady_clock::now() + 30s);
   const auto [schema_in_transaction, time_zone, timeout] =
       session.Read([&](pqxx::transaction_base& txn) {
@@ -131,7 +120,7 @@ TEST_F(ConnectionPoolTest, ConnectionsPastTheirLifetimeAreReplaced) {
   auto pool = MakePool(options);
   std::string first_backend;
   {
-    db::ConnectionPool::Lease lease = Acquire(*pool);
+    db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
     first_backend = Query(lease.connection(), "SELECT pg_backend_pid()");
     // The lifetime is what is under test: the connection must be older than it.
     const auto opened = std::chrono::steady_clock::now();
@@ -141,7 +130,7 @@ TEST_F(ConnectionPoolTest, ConnectionsPastTheirLifetimeAreReplaced) {
   }
   EXPECT_EQ(observer_.retired, 1) << "returned past its lifetime, it was closed";
   EXPECT_EQ(pool->stats().open, 0);
-  db::ConnectionPool::Lease lease = Acquire(*pool);
+  db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
   EXPECT_NE(Query(lease.connection(), "SELECT pg_backend_pid()"), first_backend);
   EXPECT_EQ(observer_.opened, 2);
 }
@@ -153,10 +142,10 @@ TEST_F(ConnectionPoolTest, AfterAFailedConnectCallsFailAtOnceUntilTheBackoffEnds
   options.max_connections = 2;
   options.reconnect_backoff_initial = 60s;
   auto pool = MakePool(options);
-  EXPECT_THROW(Acquire(*pool), db::DatabaseUnavailable);
+  EXPECT_THROW(testing::AcquireLease(*pool), db::DatabaseUnavailable);
   EXPECT_EQ(observer_.connect_failures, 1);
   try {
-    Acquire(*pool);
+    testing::AcquireLease(*pool);
     ADD_FAILURE() << "the second call must fail too";
   } catch (const db::DatabaseUnavailable& error) {
     EXPECT_NE(std::string(error.what()).find("next attempt in"), std::string::npos) << error.what();
@@ -210,7 +199,7 @@ TEST_F(ConnectionPoolTest, AttemptsThatFailTogetherCountOnce) {
   std::vector<std::future<void>> calls;
   calls.reserve(4);
   for (int i = 0; i < 4; ++i) {
-    calls.push_back(std::async(std::launch::async, [&] { Acquire(*pool); }));
+    calls.push_back(std::async(std::launch::async, [&] { testing::AcquireLease(*pool); }));
   }
   for (std::future<void>& call : calls) EXPECT_THROW(call.get(), db::DatabaseUnavailable);
   EXPECT_EQ(observer_.connect_failures, 1);
