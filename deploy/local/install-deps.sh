@@ -16,6 +16,8 @@ PACKAGES=(
   # google/rpc/status.proto and error_details.proto (rich gRPC errors); Debian
   # ships them only inside this Go package, as plain .proto files
   golang-github-gogo-googleapis-dev
+  # grpc.health.v1 and reflection .proto files (test clients, descriptor set)
+  grpc-proto
   # PostgreSQL client libraries
   libpqxx-dev libpq-dev
   # metrics, boost, TLS
@@ -24,6 +26,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # local services
   postgresql-15 postgresql-client-15 prometheus
+  # PgBouncer in transaction mode, for the pgbouncer=true tests
+  pgbouncer
   # libFuzzer targets (filter and page-token parsers)
   clang libclang-rt-14-dev
   # python tooling (gRPC test clients), formatting

@@ -3,18 +3,14 @@
 // back, health says SERVING and calls succeed, without restarting the server.
 // Uses a private cluster of its own (deploy/local/pg.sh), since stopping the
 // shared one would break the tests running beside this one.
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <stdexcept>
 
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/metrics_scrape.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_server.hpp"
@@ -26,26 +22,10 @@ using namespace std::chrono_literals;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-// A port nothing listens on right now (the kernel's choice for port 0).
-int FreePort() {
-  const int socket_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  // NOLINTBEGIN(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
-  const bool bound = bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                     getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
-  // NOLINTEND(cppcoreguidelines-pro-type-reinterpret-cast)
-  close(socket_fd);
-  if (!bound) throw std::runtime_error("cannot find a free port");
-  return ntohs(address.sin_port);
-}
-
 // A throwaway PostgreSQL 15 cluster, driven by the same script as the dev one.
 class PrivateCluster {
  public:
-  PrivateCluster() : port_(FreePort()) {
+  PrivateCluster() : port_(testing::FreePort()) {
     // The postgres OS user must reach the data folder inside our temp dir.
     chmod(dir_.path().c_str(), 0711);
   }
