@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -31,8 +32,9 @@ class CallRunner {
   // errors; anything else is mapped by db::StatusFromException.
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
-    auto* reactor = new CallReactor();  // deletes itself in OnDone
-    const db::ConnectionPool::AcquireLimits limits{Clock::now(), Deadline(context)};
+    auto ticket = std::make_shared<db::ConnectionPool::WaitTicket>();
+    auto* reactor = new CallReactor(pool_, ticket);  // deletes itself in OnDone
+    const db::ConnectionPool::AcquireLimits limits{Clock::now(), Deadline(context), ticket};
     pool_.AsyncAcquire(
         limits,
         [this, context, reactor, deadline = limits.call_deadline,
@@ -40,10 +42,11 @@ class CallRunner {
           // The lease (a by-value parameter) is returned to the pool at the end
           // of this statement, before the client hears back.
           const grpc::Status status = Execute(context, *reactor, std::move(lease), deadline, work);
-          reactor->Finish(status);
+          reactor->Finish(Attribute(*reactor, deadline, status));
         },
-        [this, reactor](std::exception_ptr error) {
-          reactor->Finish(db::StatusFromException(std::move(error), logger_));
+        [this, reactor, deadline = limits.call_deadline](std::exception_ptr error) {
+          reactor->Finish(
+              Attribute(*reactor, deadline, db::StatusFromException(std::move(error), logger_)));
         });
     return reactor;
   }
@@ -75,6 +78,32 @@ class CallRunner {
       status = db::StatusFromException(std::current_exception(), logger_);
     }
     reactor.Detach();
+    return status;
+  }
+
+  // A call that gRPC cancelled fails the same way whoever cancelled it: its
+  // statement with SQLSTATE 57014, its wait for a connection with
+  // CallCancelled. The status names the cause: CANCELLED for the client,
+  // DEADLINE_EXCEEDED for the deadline, which gRPC enforces by cancelling too.
+  // A cancel within kDeadlineSlack of the deadline is the deadline's (the
+  // client's and the server's clocks never agree to the microsecond).
+  static grpc::Status Attribute(CallReactor& reactor, std::optional<Clock::time_point> deadline,
+                                grpc::Status status) {
+    constexpr auto kDeadlineSlack = std::chrono::milliseconds(100);
+    const grpc::StatusCode code = status.error_code();
+    if (code != grpc::StatusCode::CANCELLED && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return status;
+    }
+    const std::optional<Clock::time_point> cancelled_at = reactor.CancelledAt();
+    if (!cancelled_at) return status;
+    const bool by_client = !deadline || *cancelled_at < *deadline - kDeadlineSlack;
+    if (by_client && code != grpc::StatusCode::CANCELLED) {
+      return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
+    }
+    if (!by_client && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return common::MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded",
+                                "DEADLINE_EXCEEDED");
+    }
     return status;
   }
 

@@ -66,6 +66,8 @@ grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger) 
     return MakeStatus(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what(), "CONNECTION_POOL_EXHAUSTED");
   } catch (const DeadlineExceeded& e) {
     return MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, e.what(), "DEADLINE_EXCEEDED");
+  } catch (const CallCancelled& e) {
+    return MakeStatus(grpc::StatusCode::CANCELLED, e.what(), "CANCELLED");
   } catch (const DatabaseUnavailable& e) {
     logger.Warn("database_unavailable", {{"message", e.what()}});
     return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",

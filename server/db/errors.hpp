@@ -22,6 +22,12 @@ class DeadlineExceeded : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The client cancelled the call while it waited for a connection.
+class CallCancelled : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // PostgreSQL could not be reached (connect failed, or the connection broke).
 class DatabaseUnavailable : public std::runtime_error {
  public:

@@ -19,7 +19,10 @@ using CloseReason = PoolObserver::CloseReason;
 
 // libpq defaults for what the URL leaves unset: a bounded connect time (a
 // black-holed host must not hold a slot for minutes), TCP keepalives so a
-// half-open connection is noticed, and a name that shows in pg_stat_activity.
+// half-open idle connection is noticed, a bound on how long sent data may go
+// unacknowledged (keepalives stay silent while data is in flight, and TCP's
+// own retransmissions would take some 15 minutes to give up on a lost peer),
+// and a name that shows in pg_stat_activity.
 std::string BuildConninfo(const std::string& url) {
   std::string conninfo = url;
   auto add_default = [&conninfo](const std::string& key, const std::string& value) {
@@ -32,6 +35,7 @@ std::string BuildConninfo(const std::string& url) {
   add_default("keepalives_idle", "30");
   add_default("keepalives_interval", "10");
   add_default("keepalives_count", "3");
+  add_default("tcp_user_timeout", "15000");
   add_default("fallback_application_name", "photoflow");
   return conninfo;
 }
@@ -131,6 +135,12 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
     } else if (open_ < options_.max_connections) {
       ++open_;  // reserve the slot; the connection is opened on a worker
     } else {
+      if (limits.ticket && limits.ticket->cancelled_) {
+        boost::asio::post(timers_, [failed = std::move(failed)] {
+          failed(std::make_exception_ptr(CallCancelled("call cancelled")));
+        });
+        return;
+      }
       if (static_cast<int>(waiters_.size()) >= options_.max_waiters) {
         observer_.AcquireFailed(Failure::kTooManyWaiters);
         boost::asio::post(timers_, [failed = std::move(failed), waiting = waiters_.size()] {
@@ -143,6 +153,7 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
       auto waiter = std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed));
       waiter->started = limits.wait_started;
       waiters_.push_back(waiter);
+      if (limits.ticket) limits.ticket->waiter_ = waiter;
       const bool pool_limited = options_.acquire_timeout.count() > 0;
       const Clock::time_point pool_deadline =
           pool_limited ? limits.wait_started + options_.acquire_timeout : Clock::time_point::max();
@@ -180,6 +191,24 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
   auto waiter = std::make_shared<Waiter>(timers_, std::move(ready), std::move(failed));
   waiter->started = limits.wait_started;
   Grant(waiter, std::move(connection));
+}
+
+void ConnectionPool::CancelWait(WaitTicket& ticket) {
+  std::shared_ptr<Waiter> waiter;
+  {
+    const std::lock_guard lock(mutex_);
+    ticket.cancelled_ = true;
+    waiter = ticket.waiter_.lock();
+    if (!waiter || waiter->done) return;
+    waiter->done = true;
+    std::erase(waiters_, waiter);
+    waiter->timer.cancel();
+  }
+  // Not an acquire failure for the metrics: nothing was short of connections.
+  boost::asio::post(timers_, [waiter] {
+    waiter->failed(std::make_exception_ptr(
+        CallCancelled("call cancelled while waiting for a database connection")));
+  });
 }
 
 void ConnectionPool::Grant(const std::shared_ptr<Waiter>& waiter,

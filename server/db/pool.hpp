@@ -54,6 +54,8 @@ struct PoolOptions {
 // runs on the `workers` executor; timeouts and refusals run on `timers`, which
 // must not be the workers (those may all be busy in SQL when a wait times out).
 class ConnectionPool {
+  struct Waiter;
+
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -88,10 +90,21 @@ class ConnectionPool {
     bool discard_ = false;
   };
 
+  // Lets a caller give up its place in the queue (a call its client
+  // cancelled): see CancelWait. Guarded by the pool's mutex.
+  class WaitTicket {
+   private:
+    friend class ConnectionPool;
+    std::weak_ptr<Waiter> waiter_;
+    bool cancelled_ = false;
+  };
+
   struct AcquireLimits {
     // When the caller started waiting (a call's arrival): pool_timeout counts from here.
     Clock::time_point wait_started = Clock::now();
     std::optional<Clock::time_point> call_deadline;
+    // Optional; CancelWait(*ticket) ends the wait.
+    std::shared_ptr<WaitTicket> ticket;
   };
 
   struct Stats {
@@ -118,6 +131,12 @@ class ConnectionPool {
   // this never blocks.
   void AsyncAcquire(const AcquireLimits& limits, ReadyHandler ready, FailedHandler failed);
 
+  // Ends the wait `ticket` belongs to: a waiting caller leaves the queue at
+  // once and its `failed` gets CallCancelled; one that has a connection (or
+  // has not queued yet, in which case it is refused when it does) is not
+  // affected here.
+  void CancelWait(WaitTicket& ticket);
+
   // For shutdown once the grace period is over: fails every waiting call and
   // cancels the statement running on every leased connection (PQcancel).
   void CancelAll();
@@ -137,7 +156,6 @@ class ConnectionPool {
   const std::string& schema() const { return options_.schema; }
 
  private:
-  struct Waiter;
   enum class Purpose { kPooled, kUnpooled };
 
   void Release(std::unique_ptr<PooledConnection> connection, bool discard);

@@ -47,11 +47,13 @@ class PoolTest : public ::testing::Test {
     });
   }
 
-  grpc::Status GetTask() {
+  grpc::Status GetTask() { return GetTaskWithin(30s); }
+
+  grpc::Status GetTaskWithin(std::chrono::milliseconds deadline) {
     v1::GetTaskRequest request;
     request.set_id(task_id_);
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + 30s);
+    context.set_deadline(std::chrono::system_clock::now() + deadline);
     v1::Task task;
     return server_->tasks().GetTask(&context, request, &task);
   }
@@ -141,9 +143,50 @@ TEST_F(PoolTest, ClientCancellationCancelsTheRunningStatement) {
   EXPECT_EQ(in_flight.get().error_code(), grpc::StatusCode::CANCELLED);
   // Cancelled in PostgreSQL right away, long before the 60 s deadline.
   EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0, 10s));
+  // The server's own status says who ended the call: the client, not a deadline.
+  EXPECT_TRUE(testing::WaitForMetricValue(
+      server_->server().metrics_port(), "grpc_server_handled_total",
+      {{"grpc_method", "UpdateTask"}, {"grpc_code", "Canceled"}}, 1, 10s));
   EXPECT_TRUE(GetTask().ok()) << "the only connection is free again while the lock is held";
   lock.Release();
   EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled");
+}
+
+// A call cancelled while it waits for a connection leaves the queue at once:
+// it does not keep a waiting place until pool_timeout.
+TEST_F(PoolTest, ClientCancellationWhileWaitingLeavesTheQueue) {
+  StartServer(/*max_waiters=*/1, /*connections=*/1, /*pool_timeout=*/"60");
+  const int metrics_port = server_->server().metrics_port();
+  testing::TaskRowLock lock(schema_, task_id_);
+  std::future<grpc::Status> holder = UpdateInFlight();
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 60s);
+  auto waiting = std::async(std::launch::async, [&] {
+    v1::GetTaskRequest request;
+    request.set_id(task_id_);
+    v1::Task task;
+    return server_->tasks().GetTask(&context, request, &task);
+  });
+  ASSERT_TRUE(
+      testing::WaitForMetricValue(metrics_port, "photoflow_db_pool_waiting_calls", {}, 1, 10s));
+  context.TryCancel();
+  EXPECT_EQ(waiting.get().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(testing::WaitForMetricValue(metrics_port, "grpc_server_handled_total",
+                                          {{"grpc_method", "GetTask"}, {"grpc_code", "Canceled"}},
+                                          1, 10s))
+      << "the server ended the call at once, not after the 60 s pool_timeout";
+  EXPECT_EQ(server_->server().pool().stats().waiting, 0);
+  // The waiting place is free again (max_waiters is 1) while the lock is held.
+  const grpc::Status queued_again = GetTaskWithin(300ms);
+  EXPECT_EQ(queued_again.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << "waited for the connection, was not refused: " << queued_again.error_message();
+  lock.Release();
+  EXPECT_TRUE(holder.get().ok());
+  EXPECT_EQ(testing::ScrapedMetrics::From(metrics_port)
+                .Value("photoflow_db_pool_acquire_timeouts_total", {{"limit", "pool_timeout"}}),
+            0);
 }
 
 // Far more slow calls than connections and waiting places: each ends, OK or

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,5 +36,12 @@ class ScrapedMetrics {
   std::vector<Sample> samples_;
   std::vector<std::string> family_names_;
 };
+
+// Scrapes until the sum of `name`{`labels`} equals `value`; false if that
+// does not happen within `timeout`. For values that the server updates after
+// the client has heard back (the status of a call its client cancelled).
+bool WaitForMetricValue(int port, const std::string& name,
+                        const std::map<std::string, std::string>& labels, double value,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace photoflow::testing
