@@ -1,6 +1,7 @@
 #include "db/pool.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <random>
 
 #include <boost/asio/post.hpp>
@@ -54,20 +55,52 @@ struct ConnectionPool::Waiter {
   bool done = false;  // served, timed out or cancelled; guarded by the pool's mutex
 };
 
+// A lease's connection as other threads may reach it to cancel its statement.
+// Cancelling connects to PostgreSQL and can block (for minutes when the
+// network is gone), so it holds this lease's mutex, never the pool's.
+struct ConnectionPool::CancelTarget {
+  std::mutex mutex;
+  PooledConnection* connection = nullptr;  // null once the lease gave it back
+
+  void Cancel(log::Logger& logger) {
+    const std::lock_guard lock(mutex);
+    if (connection == nullptr) return;
+    try {
+      connection->cancel_query();
+    } catch (const std::exception& error) {
+      logger.Warn("db_cancel_failed", {{"message", error.what()}});
+    }
+  }
+};
+
 ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<PooledConnection> connection,
                              bool reused)
-    : pool_(pool), connection_(std::move(connection)), reused_(reused) {}
+    : pool_(pool),
+      connection_(std::move(connection)),
+      cancel_target_(std::make_shared<CancelTarget>()),
+      reused_(reused) {
+  cancel_target_->connection = connection_.get();
+  const std::lock_guard lock(pool_->mutex_);
+  pool_->leased_.insert(cancel_target_);
+}
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
     : pool_(other.pool_),
       connection_(std::move(other.connection_)),
+      cancel_target_(std::move(other.cancel_target_)),
       reused_(other.reused_),
       discard_(other.discard_) {
   other.pool_ = nullptr;
 }
 
 ConnectionPool::Lease::~Lease() {
-  if (pool_ != nullptr && connection_ != nullptr) pool_->Release(std::move(connection_), discard_);
+  if (pool_ == nullptr || connection_ == nullptr) return;
+  {
+    // Once this returns, no cancel meant for this lease reaches the connection.
+    const std::lock_guard lock(cancel_target_->mutex);
+    cancel_target_->connection = nullptr;
+  }
+  pool_->Release(std::move(connection_), discard_, cancel_target_);
 }
 
 void ConnectionPool::Lease::Reconnect() {
@@ -79,11 +112,10 @@ void ConnectionPool::Lease::Reconnect() {
     throw;
   }
   {
-    // Under the pool mutex, like CancelStatement, which may run concurrently.
-    const std::lock_guard lock(pool_->mutex_);
-    pool_->leased_.erase(connection_.get());
-    pool_->leased_.insert(fresh.get());
+    // A cancel may be under way from another thread.
+    const std::lock_guard lock(cancel_target_->mutex);
     connection_.swap(fresh);
+    cancel_target_->connection = connection_.get();
   }
   pool_->observer_.ConnectionClosed(CloseReason::kBroken);
   // `fresh` now holds the broken connection, closed here outside the lock.
@@ -92,13 +124,7 @@ void ConnectionPool::Lease::Reconnect() {
 }
 
 void ConnectionPool::Lease::CancelStatement() {
-  const std::lock_guard lock(pool_->mutex_);
-  if (connection_ == nullptr) return;
-  try {
-    connection_->cancel_query();
-  } catch (const std::exception& error) {
-    pool_->logger_.Warn("db_cancel_failed", {{"message", error.what()}});
-  }
+  if (cancel_target_) cancel_target_->Cancel(pool_->logger_);
 }
 
 ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,
@@ -129,8 +155,6 @@ void ConnectionPool::AsyncAcquire(const AcquireLimits& limits, ReadyHandler read
       idle_.pop_back();
       if (connection->expired(Clock::now())) {
         retiring = std::move(connection);  // its slot stays reserved for a new one
-      } else {
-        leased_.insert(connection.get());
       }
     } else if (open_ < options_.max_connections) {
       ++open_;  // reserve the slot; the connection is opened on a worker
@@ -239,10 +263,6 @@ void ConnectionPool::OpenFor(const std::shared_ptr<Waiter>& waiter) {
     waiter->failed(std::current_exception());
     return;
   }
-  {
-    const std::lock_guard lock(mutex_);
-    leased_.insert(connection.get());
-  }
   observer_.ConnectionAcquired(Clock::now() - waiter->started);
   waiter->ready(Lease(this, std::move(connection), false));
 }
@@ -339,25 +359,22 @@ void ConnectionPool::RecordConnectFailure(Clock::time_point attempt_started,
                {{"message", message}, {"retry_after_ms", static_cast<int64_t>(backoff.count())}});
 }
 
-void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection, bool discard) {
+void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection, bool discard,
+                             const std::shared_ptr<CancelTarget>& cancel_target) {
   const bool broken = discard || !connection->is_open();
   const bool keep = !broken && !connection->expired(Clock::now());
   std::unique_ptr<PooledConnection> closing;
   std::shared_ptr<Waiter> next;
   {
     const std::lock_guard lock(mutex_);
-    leased_.erase(connection.get());
+    leased_.erase(cancel_target);
     if (!keep) {
       closing = std::move(connection);
       --open_;
     }
     next = PopWaiter();
     if (next) {
-      if (keep) {
-        leased_.insert(connection.get());
-      } else {
-        ++open_;  // the freed slot goes to the waiter, who opens a new connection
-      }
+      if (!keep) ++open_;  // the freed slot goes to the waiter, who opens a new connection
     } else if (keep) {
       idle_.push_back(std::move(connection));
     }
@@ -370,18 +387,14 @@ void ConnectionPool::Release(std::unique_ptr<PooledConnection> connection, bool 
 
 void ConnectionPool::CancelAll() {
   std::vector<std::shared_ptr<Waiter>> cancelled;
+  std::vector<std::shared_ptr<CancelTarget>> running;
   {
     const std::lock_guard lock(mutex_);
     while (std::shared_ptr<Waiter> waiter = PopWaiter()) cancelled.push_back(std::move(waiter));
-    // Under the lock, so that no leased connection is closed meanwhile.
-    for (PooledConnection* connection : leased_) {
-      try {
-        connection->cancel_query();
-      } catch (const std::exception& error) {
-        logger_.Warn("db_cancel_failed", {{"message", error.what()}});
-      }
-    }
+    running.assign(leased_.begin(), leased_.end());
   }
+  // Outside the pool's lock: each cancel is a connection to PostgreSQL.
+  for (const std::shared_ptr<CancelTarget>& target : running) target->Cancel(logger_);
   for (const std::shared_ptr<Waiter>& waiter : cancelled) {
     boost::asio::post(timers_, [waiter] {
       waiter->failed(std::make_exception_ptr(DatabaseUnavailable("the server is shutting down")));

@@ -55,6 +55,7 @@ struct PoolOptions {
 // must not be the workers (those may all be busy in SQL when a wait times out).
 class ConnectionPool {
   struct Waiter;
+  struct CancelTarget;
 
  public:
   using Clock = std::chrono::steady_clock;
@@ -86,6 +87,8 @@ class ConnectionPool {
 
     ConnectionPool* pool_;
     std::unique_ptr<PooledConnection> connection_;
+    // What CancelStatement and CancelAll reach from other threads.
+    std::shared_ptr<CancelTarget> cancel_target_;
     bool reused_;
     bool discard_ = false;
   };
@@ -158,7 +161,8 @@ class ConnectionPool {
  private:
   enum class Purpose { kPooled, kUnpooled };
 
-  void Release(std::unique_ptr<PooledConnection> connection, bool discard);
+  void Release(std::unique_ptr<PooledConnection> connection, bool discard,
+               const std::shared_ptr<CancelTarget>& cancel_target);
   // Hands a free connection, or a free slot to open one in, to `waiter`.
   void Grant(const std::shared_ptr<Waiter>& waiter, std::unique_ptr<PooledConnection> connection);
   // Opens a connection in a slot already reserved (open_ counts it), or fails
@@ -180,7 +184,7 @@ class ConnectionPool {
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;
-  std::unordered_set<PooledConnection*> leased_;
+  std::unordered_set<std::shared_ptr<CancelTarget>> leased_;  // one per live lease
   std::deque<std::shared_ptr<Waiter>> waiters_;
   int open_ = 0;
   // Reconnect backoff: no pooled connection attempt before this.
