@@ -4,7 +4,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
 
 #include <grpcpp/support/server_callback.h>
 
@@ -15,20 +14,30 @@ namespace photoflow::api {
 // The reactor of a call that runs SQL. When the client cancels (or gRPC
 // cancels the call at its deadline), the statement running for it is cancelled
 // in PostgreSQL (PQcancel), so an abandoned call gives its connection back at
-// once instead of holding it until the statement ends by itself; a call still
-// waiting for a connection leaves the pool's queue at once.
+// once instead of holding it until the statement ends by itself. A call its
+// client cancelled while it waited for a connection leaves the pool's queue
+// at once.
 class CallReactor final : public grpc::ServerUnaryReactor {
  public:
   using Clock = std::chrono::steady_clock;
 
-  CallReactor(db::ConnectionPool& pool, std::shared_ptr<db::ConnectionPool::WaitTicket> ticket)
-      : pool_(pool), ticket_(std::move(ticket)) {}
+  // Who cancelled the call. gRPC enforces deadlines by cancelling calls too,
+  // and the client's and the server's clocks never agree to the microsecond:
+  // a cancel within kDeadlineSlack of the deadline is the deadline's.
+  enum class Cancellation { kNone, kByClient, kAtDeadline };
+  static constexpr std::chrono::milliseconds kDeadlineSlack{100};
+
+  CallReactor(db::ConnectionPool& pool, std::optional<Clock::time_point> deadline)
+      : pool_(pool), deadline_(deadline) {}
+
+  // For AcquireLimits::ticket: lets OnCancel end the call's wait.
+  const std::shared_ptr<db::ConnectionPool::WaitTicket>& ticket() const { return ticket_; }
 
   // Registers the lease the call's work runs on; false if the call was
   // cancelled already (the work should not start).
   bool Attach(db::ConnectionPool::Lease& lease) {
     const std::lock_guard lock(mutex_);
-    if (cancelled_) return false;
+    if (cancellation_ != Cancellation::kNone) return false;
     lease_ = &lease;
     return true;
   }
@@ -43,30 +52,30 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
   void OnCancel() override {
     const std::lock_guard lock(mutex_);
-    cancelled_ = true;
-    cancelled_at_ = Clock::now();
+    const bool at_deadline = deadline_ && Clock::now() >= *deadline_ - kDeadlineSlack;
+    cancellation_ = at_deadline ? Cancellation::kAtDeadline : Cancellation::kByClient;
     if (lease_ != nullptr) {
       lease_->CancelStatement();
-    } else {
+    } else if (!at_deadline) {
+      // At the deadline the pool's own timer ends the wait (and counts it).
       pool_.CancelWait(*ticket_);
     }
   }
 
-  // When gRPC cancelled the call (client cancel or deadline), if it did.
-  std::optional<Clock::time_point> CancelledAt() {
+  Cancellation cancellation() {
     const std::lock_guard lock(mutex_);
-    if (!cancelled_) return std::nullopt;
-    return cancelled_at_;
+    return cancellation_;
   }
 
   void OnDone() override { delete this; }
 
  private:
   db::ConnectionPool& pool_;
-  const std::shared_ptr<db::ConnectionPool::WaitTicket> ticket_;
+  const std::optional<Clock::time_point> deadline_;
+  const std::shared_ptr<db::ConnectionPool::WaitTicket> ticket_ =
+      std::make_shared<db::ConnectionPool::WaitTicket>();
   std::mutex mutex_;
-  bool cancelled_ = false;
-  Clock::time_point cancelled_at_;
+  Cancellation cancellation_ = Cancellation::kNone;
   db::ConnectionPool::Lease* lease_ = nullptr;
 };
 

@@ -32,9 +32,10 @@ class CallRunner {
   // errors; anything else is mapped by db::StatusFromException.
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
-    auto ticket = std::make_shared<db::ConnectionPool::WaitTicket>();
-    auto* reactor = new CallReactor(pool_, ticket);  // deletes itself in OnDone
-    const db::ConnectionPool::AcquireLimits limits{Clock::now(), Deadline(context), ticket};
+    db::ConnectionPool::AcquireLimits limits;  // the wait starts now
+    limits.call_deadline = Deadline(context);
+    auto* reactor = new CallReactor(pool_, limits.call_deadline);  // deletes itself in OnDone
+    limits.ticket = reactor->ticket();
     pool_.AsyncAcquire(
         limits,
         [this, context, reactor, deadline = limits.call_deadline,
@@ -42,11 +43,10 @@ class CallRunner {
           // The lease (a by-value parameter) is returned to the pool at the end
           // of this statement, before the client hears back.
           const grpc::Status status = Execute(context, *reactor, std::move(lease), deadline, work);
-          reactor->Finish(Attribute(*reactor, deadline, status));
+          reactor->Finish(Attribute(*reactor, status));
         },
-        [this, reactor, deadline = limits.call_deadline](std::exception_ptr error) {
-          reactor->Finish(
-              Attribute(*reactor, deadline, db::StatusFromException(std::move(error), logger_)));
+        [this, reactor](std::exception_ptr error) {
+          reactor->Finish(Attribute(*reactor, db::StatusFromException(std::move(error), logger_)));
         });
     return reactor;
   }
@@ -83,26 +83,23 @@ class CallRunner {
 
   // A call that gRPC cancelled fails the same way whoever cancelled it: its
   // statement with SQLSTATE 57014, its wait for a connection with
-  // CallCancelled. The status names the cause: CANCELLED for the client,
-  // DEADLINE_EXCEEDED for the deadline, which gRPC enforces by cancelling too.
-  // A cancel within kDeadlineSlack of the deadline is the deadline's (the
-  // client's and the server's clocks never agree to the microsecond).
-  static grpc::Status Attribute(CallReactor& reactor, std::optional<Clock::time_point> deadline,
-                                grpc::Status status) {
-    constexpr auto kDeadlineSlack = std::chrono::milliseconds(100);
+  // CallCancelled or DeadlineExceeded. The status names the cause: CANCELLED
+  // for the client, DEADLINE_EXCEEDED for the deadline.
+  static grpc::Status Attribute(CallReactor& reactor, grpc::Status status) {
     const grpc::StatusCode code = status.error_code();
     if (code != grpc::StatusCode::CANCELLED && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
       return status;
     }
-    const std::optional<Clock::time_point> cancelled_at = reactor.CancelledAt();
-    if (!cancelled_at) return status;
-    const bool by_client = !deadline || *cancelled_at < *deadline - kDeadlineSlack;
-    if (by_client && code != grpc::StatusCode::CANCELLED) {
-      return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
-    }
-    if (!by_client && code != grpc::StatusCode::DEADLINE_EXCEEDED) {
-      return common::MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded",
-                                "DEADLINE_EXCEEDED");
+    switch (reactor.cancellation()) {
+      case CallReactor::Cancellation::kNone:
+        return status;
+      case CallReactor::Cancellation::kByClient:
+        if (code == grpc::StatusCode::CANCELLED) return status;
+        return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
+      case CallReactor::Cancellation::kAtDeadline:
+        if (code == grpc::StatusCode::DEADLINE_EXCEEDED) return status;
+        return common::MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded",
+                                  "DEADLINE_EXCEEDED");
     }
     return status;
   }

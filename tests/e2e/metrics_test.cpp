@@ -208,5 +208,41 @@ TEST(MetricsTest, TableStatisticsMatchWhatPostgresReports) {
   EXPECT_GE(metrics.Value("photoflow_db_connections"), server.server().pool().stats().open + 1);
 }
 
+// Database statistics come from the collector's timer, never from a scrape:
+// scrapes between two refreshes all show the same refresh, and the timer
+// alone brings new rows into the metrics.
+TEST(MetricsTest, StatisticsAreRefreshedByTheTimerNotByScrapes) {
+  testing::TestSchema schema;
+  config::Config slow = testing::TestConfig(schema.url());
+  slow.db_stats_interval = std::chrono::hours(1);
+  {
+    testing::TestServer server(slow);
+    const int port = server.server().metrics_port();
+    const ScrapedMetrics first = ScrapedMetrics::From(port);
+    for (int i = 0; i < 5; ++i) ScrapedMetrics::From(port);
+    const ScrapedMetrics last = ScrapedMetrics::From(port);
+    EXPECT_GT(first.Value("photoflow_db_stats_last_success_timestamp_seconds"), 0)
+        << "the first refresh runs before the server serves";
+    EXPECT_EQ(last.Value("photoflow_db_stats_last_success_timestamp_seconds"),
+              first.Value("photoflow_db_stats_last_success_timestamp_seconds"))
+        << "a scrape ran the statistics queries";
+  }
+
+  config::Config fast = testing::TestConfig(schema.url());
+  fast.db_stats_interval = 200ms;
+  testing::TestServer server(fast);
+  const int port = server.server().metrics_port();
+  constexpr int kTasks = 25;
+  for (int i = 0; i < kTasks; ++i) ASSERT_TRUE(CreateTask(server, NewTask("Portrait")).ok());
+  EXPECT_TRUE(testing::WaitForMetricValue(port, "photoflow_db_table_live_rows",
+                                          {{"table", "Tasks"}}, kTasks, 60s))
+      << "the timer never brought the inserted rows into the metrics";
+  const double refreshed_at =
+      ScrapedMetrics::From(port).Value("photoflow_db_stats_last_success_timestamp_seconds");
+  EXPECT_TRUE(testing::WaitForMetrics(port, [&](const ScrapedMetrics& metrics) {
+    return metrics.Value("photoflow_db_stats_last_success_timestamp_seconds") > refreshed_at;
+  })) << "the timer keeps refreshing";
+}
+
 }  // namespace
 }  // namespace photoflow

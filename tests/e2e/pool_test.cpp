@@ -189,6 +189,33 @@ TEST_F(PoolTest, ClientCancellationWhileWaitingLeavesTheQueue) {
             0);
 }
 
+// A call whose deadline comes while it waits for a connection ends
+// DEADLINE_EXCEEDED at its deadline (not at pool_timeout) and frees its place.
+TEST_F(PoolTest, DeadlineWhileWaitingEndsTheWaitAtTheDeadline) {
+  StartServer(/*max_waiters=*/1, /*connections=*/1, /*pool_timeout=*/"60");
+  const int metrics_port = server_->server().metrics_port();
+  testing::TaskRowLock lock(schema_, task_id_);
+  std::future<grpc::Status> holder = UpdateInFlight();
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+
+  EXPECT_EQ(GetTaskWithin(300ms).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(testing::WaitForMetricValue(metrics_port, "photoflow_db_pool_acquire_timeouts_total",
+                                          {{"limit", "deadline"}}, 1, 10s));
+  EXPECT_TRUE(testing::WaitForMetricValue(
+      metrics_port, "grpc_server_handled_total",
+      {{"grpc_method", "GetTask"}, {"grpc_code", "DeadlineExceeded"}}, 1, 10s));
+  EXPECT_EQ(server_->server().pool().stats().waiting, 0);
+  // Its place is free again: the next call waits (until its own deadline)
+  // instead of being refused.
+  EXPECT_EQ(GetTaskWithin(300ms).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  lock.Release();
+  EXPECT_TRUE(holder.get().ok());
+  const testing::ScrapedMetrics metrics = testing::ScrapedMetrics::From(metrics_port);
+  EXPECT_EQ(metrics.Value("photoflow_db_pool_acquire_rejected_total"), 0);
+  EXPECT_EQ(metrics.Value("photoflow_db_pool_acquire_timeouts_total", {{"limit", "pool_timeout"}}),
+            0);
+}
+
 // Far more slow calls than connections and waiting places: each ends, OK or
 // RESOURCE_EXHAUSTED, none hangs, and the pool is whole afterwards.
 TEST_F(PoolTest, SixtySlowCallsOnAPoolOfFourEndOkOrResourceExhausted) {

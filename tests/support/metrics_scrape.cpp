@@ -101,15 +101,22 @@ size_t ScrapedMetrics::Count(const std::string& name,
 
 std::vector<std::string> ScrapedMetrics::FamilyNames() const { return family_names_; }
 
-bool WaitForMetricValue(int port, const std::string& name,
-                        const std::map<std::string, std::string>& labels, double value,
-                        std::chrono::milliseconds timeout) {
+bool WaitForMetrics(int port, const std::function<bool(const ScrapedMetrics&)>& condition,
+                    std::chrono::milliseconds timeout) {
   const auto give_up = std::chrono::steady_clock::now() + timeout;
   // Each scrape (about a millisecond of the server's time) paces the next.
   while (std::chrono::steady_clock::now() < give_up) {
-    if (ScrapedMetrics::From(port).Value(name, labels) == value) return true;
+    if (condition(ScrapedMetrics::From(port))) return true;
   }
   return false;
+}
+
+bool WaitForMetricValue(int port, const std::string& name,
+                        const std::map<std::string, std::string>& labels, double value,
+                        std::chrono::milliseconds timeout) {
+  return WaitForMetrics(
+      port, [&](const ScrapedMetrics& metrics) { return metrics.Value(name, labels) == value; },
+      timeout);
 }
 
 }  // namespace photoflow::testing

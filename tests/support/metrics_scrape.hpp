@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,9 +38,13 @@ class ScrapedMetrics {
   std::vector<std::string> family_names_;
 };
 
-// Scrapes until the sum of `name`{`labels`} equals `value`; false if that
-// does not happen within `timeout`. For values that the server updates after
-// the client has heard back (the status of a call its client cancelled).
+// Scrapes until `condition` holds for a scrape; false if that does not happen
+// within `timeout`. For values that the server updates on its own time (the
+// status of a call its client cancelled, statistics read on a timer).
+bool WaitForMetrics(int port, const std::function<bool(const ScrapedMetrics&)>& condition,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// WaitForMetrics until the sum of `name`{`labels`} equals `value`.
 bool WaitForMetricValue(int port, const std::string& name,
                         const std::map<std::string, std::string>& labels, double value,
                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
