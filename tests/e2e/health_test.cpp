@@ -83,6 +83,7 @@ TEST(HealthTest, AllDeadPooledConnectionsAreReplacedWithoutFailingCalls) {
   {
     testing::TaskRowLock lock(schema, task_id);
     std::vector<std::future<grpc::Status>> calls;
+    calls.reserve(kConnections);
     for (int i = 0; i < kConnections; ++i) calls.push_back(update_status("Editing"));
     ASSERT_TRUE(testing::WaitForLockWaiters(schema, application, kConnections));
     lock.Release();
@@ -99,6 +100,7 @@ TEST(HealthTest, AllDeadPooledConnectionsAreReplacedWithoutFailingCalls) {
 
   // Twice as many calls as connections, at once: none of them fails.
   std::vector<std::future<grpc::Status>> calls;
+  calls.reserve(std::size_t{2} * kConnections);
   for (int i = 0; i < 2 * kConnections; ++i) calls.push_back(update_status("Delivered"));
   for (std::future<grpc::Status>& call : calls) {
     const grpc::Status status = call.get();
