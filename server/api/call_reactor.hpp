@@ -21,9 +21,10 @@ class CallReactor final : public grpc::ServerUnaryReactor {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Who cancelled the call. gRPC enforces deadlines by cancelling calls too,
-  // and the client's and the server's clocks never agree to the microsecond:
-  // a cancel within kDeadlineSlack of the deadline is the deadline's.
+  // Who cancelled the call: the client (or the server's shutdown), or the
+  // deadline, which gRPC enforces by cancelling calls too. The client's and
+  // the server's clocks never agree to the microsecond: a cancel within
+  // kDeadlineSlack of the deadline is the deadline's.
   enum class Cancellation { kNone, kByClient, kAtDeadline };
   static constexpr std::chrono::milliseconds kDeadlineSlack{100};
 
@@ -50,10 +51,15 @@ class CallReactor final : public grpc::ServerUnaryReactor {
     lease_ = nullptr;
   }
 
+  // Records the cancel that gRPC reported before OnCancel ran.
+  void NoteCancelled() {
+    const std::lock_guard lock(mutex_);
+    RecordCancellation();
+  }
+
   void OnCancel() override {
     const std::lock_guard lock(mutex_);
-    const bool at_deadline = deadline_ && Clock::now() >= *deadline_ - kDeadlineSlack;
-    cancellation_ = at_deadline ? Cancellation::kAtDeadline : Cancellation::kByClient;
+    const bool at_deadline = RecordCancellation() == Cancellation::kAtDeadline;
     if (lease_ != nullptr) {
       lease_->CancelStatement();
     } else if (!at_deadline) {
@@ -70,6 +76,15 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   void OnDone() override { delete this; }
 
  private:
+  // The first cancel's cause; requires mutex_.
+  Cancellation RecordCancellation() {
+    if (cancellation_ == Cancellation::kNone) {
+      const bool at_deadline = deadline_ && Clock::now() >= *deadline_ - kDeadlineSlack;
+      cancellation_ = at_deadline ? Cancellation::kAtDeadline : Cancellation::kByClient;
+    }
+    return cancellation_;
+  }
+
   db::ConnectionPool& pool_;
   const std::optional<Clock::time_point> deadline_;
   const std::shared_ptr<db::ConnectionPool::WaitTicket> ticket_ =

@@ -65,7 +65,9 @@ class CallRunner {
   grpc::Status Execute(grpc::CallbackServerContext* context, CallReactor& reactor,
                        db::ConnectionPool::Lease lease, std::optional<Clock::time_point> deadline,
                        Work& work) {
-    if (context->IsCancelled() || !reactor.Attach(lease)) {
+    // gRPC may report the cancel here before it delivers OnCancel.
+    if (context->IsCancelled()) reactor.NoteCancelled();
+    if (!reactor.Attach(lease)) {
       return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
     }
     grpc::Status status;

@@ -112,10 +112,12 @@ TEST(HealthTest, AllDeadPooledConnectionsAreReplacedWithoutFailingCalls) {
   EXPECT_GE(stats.open, 1);
   EXPECT_LE(stats.open, kConnections);
   EXPECT_EQ(schema.QueryValue("SELECT status FROM \"Tasks\""), "Delivered");
-  EXPECT_EQ(testing::ScrapedMetrics::From(server.server().metrics_port())
+  // Each dead connection was closed: broken when a call held it, stale when
+  // idle. (A fresh one may be dropped as stale too, when a slow call finds its
+  // dead connection after another call's replacement went idle.)
+  EXPECT_GE(testing::ScrapedMetrics::From(server.server().metrics_port())
                 .Value("photoflow_db_pool_connections_closed_total"),
-            kConnections)
-      << "each dead connection closed once (broken when a call held it, stale when idle)";
+            kConnections);
 }
 
 }  // namespace
