@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
@@ -45,6 +46,16 @@ class PoolTest : public ::testing::Test {
       v1::Task updated;
       return server_->tasks().UpdateTask(&context, request, &updated);
     });
+  }
+
+  // UpdateInFlight, once it holds the pool's only connection and waits on the
+  // row lock; throws (ending the test as failed) if it never gets there.
+  std::future<grpc::Status> HoldTheOnlyConnection() {
+    std::future<grpc::Status> holder = UpdateInFlight();
+    if (!testing::WaitForLockWaiters(schema_, application_, 1)) {
+      throw std::runtime_error("the UpdateTask never waited on the row lock");
+    }
+    return holder;
   }
 
   grpc::Status GetTask() { return GetTaskWithin(30s); }
@@ -158,8 +169,7 @@ TEST_F(PoolTest, ClientCancellationWhileWaitingLeavesTheQueue) {
   StartServer(/*max_waiters=*/1, /*connections=*/1, /*pool_timeout=*/"60");
   const int metrics_port = server_->server().metrics_port();
   testing::TaskRowLock lock(schema_, task_id_);
-  std::future<grpc::Status> holder = UpdateInFlight();
-  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+  std::future<grpc::Status> holder = HoldTheOnlyConnection();
 
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + 60s);
@@ -192,8 +202,7 @@ TEST_F(PoolTest, DeadlineWhileWaitingEndsTheWaitAtTheDeadline) {
   StartServer(/*max_waiters=*/1, /*connections=*/1, /*pool_timeout=*/"60");
   const int metrics_port = server_->server().metrics_port();
   testing::TaskRowLock lock(schema_, task_id_);
-  std::future<grpc::Status> holder = UpdateInFlight();
-  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+  std::future<grpc::Status> holder = HoldTheOnlyConnection();
 
   EXPECT_EQ(GetTaskWithin(300ms).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_TRUE(testing::WaitForMetricValue(metrics_port, "photoflow_db_pool_acquire_timeouts_total",

@@ -38,9 +38,11 @@ class ScrapedMetrics {
   std::vector<std::string> family_names_;
 };
 
-// Scrapes until `condition` holds for a scrape; false if that does not happen
-// within `timeout`. For values that the server updates on its own time (the
-// status of a call its client cancelled, statistics read on a timer).
+// Scrapes, back to back, until `condition` holds for a scrape; false if that
+// does not happen within `timeout`. For values the server updates moments
+// after the client could see the cause (the status of a call its client
+// cancelled, a timer's next refresh): not for long waits, which would take
+// the CPU from the server under test.
 bool WaitForMetrics(int port, const std::function<bool(const ScrapedMetrics&)>& condition,
                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
