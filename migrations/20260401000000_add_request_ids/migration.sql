@@ -1,6 +1,6 @@
 -- Idempotency keys of CreateTask and CreateComment (request_id, AIP-155).
 -- A table of the PhotoFlow service's own: the Prisma app neither reads nor
--- writes it. Keys are kept for at least 24 hours; older ones are removed by
+-- writes it. Keys are kept for at least 24 hours, and older ones are removed by
 -- the service as it goes.
 CREATE TABLE "photoflow_request_ids" (
     "request_id" UUID NOT NULL,

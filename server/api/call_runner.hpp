@@ -1,5 +1,7 @@
 #pragma once
 
+#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
+
 #include <chrono>
 #include <exception>
 #include <memory>
@@ -9,10 +11,12 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "api/call_reactor.hpp"
+#include "api/database_errors.hpp"
+#include "api/rpc_status.hpp"
 #include "api/status_error.hpp"
-#include "common/rpc_status.hpp"
-#include "db/errors.hpp"
 #include "db/pool.hpp"
 #include "db/session.hpp"
 #include "log/logger.hpp"
@@ -26,15 +30,20 @@ class CallRunner {
  public:
   using Clock = db::ConnectionPool::Clock;
 
-  CallRunner(db::ConnectionPool& pool, log::Logger& logger) : pool_(pool), logger_(logger) {}
+  // `cancellations` runs the PQcancel of calls their clients cancelled (it
+  // may block; gRPC's threads must not).
+  CallRunner(db::ConnectionPool& pool, boost::asio::any_io_executor cancellations,
+             log::Logger& logger)
+      : pool_(pool), cancellations_(std::move(cancellations)), logger_(logger) {}
 
   // `work(db::Session&)` returns grpc::Status or throws: StatusError for API
-  // errors; anything else is mapped by db::StatusFromException.
+  // errors; anything else is mapped by StatusFromException.
   template <typename Work>
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
     db::ConnectionPool::AcquireLimits limits;  // the wait starts now
     limits.call_deadline = Deadline(context);
-    auto* reactor = new CallReactor(pool_, limits.call_deadline);  // deletes itself in OnDone
+    // Deletes itself in OnDone.
+    auto* reactor = new CallReactor(pool_, cancellations_, limits.call_deadline);
     limits.ticket = reactor->ticket();
     pool_.AsyncAcquire(
         limits,
@@ -46,7 +55,7 @@ class CallRunner {
           reactor->Finish(Attribute(*reactor, status));
         },
         [this, reactor](std::exception_ptr error) {
-          reactor->Finish(Attribute(*reactor, db::StatusFromException(std::move(error), logger_)));
+          reactor->Finish(Attribute(*reactor, StatusFromException(std::move(error), logger_)));
         });
     return reactor;
   }
@@ -68,16 +77,16 @@ class CallRunner {
     // gRPC may report the cancel here before it delivers OnCancel.
     if (context->IsCancelled()) reactor.NoteCancelled();
     if (!reactor.Attach(lease)) {
-      return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
+      return MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
     }
     grpc::Status status;
+    db::Session session(pool_, lease, deadline);
     try {
-      db::Session session(pool_, lease, deadline);
       status = work(session);
     } catch (const StatusError& error) {
       status = error.status();
     } catch (...) {
-      status = db::StatusFromException(std::current_exception(), logger_);
+      status = StatusFromException(std::current_exception(), logger_, session.last_query());
     }
     reactor.Detach();
     return status;
@@ -97,11 +106,11 @@ class CallRunner {
         return status;
       case CallReactor::Cancellation::kByClient:
         if (code == grpc::StatusCode::CANCELLED) return status;
-        return common::MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
+        return MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
       case CallReactor::Cancellation::kAtDeadline:
         if (code == grpc::StatusCode::DEADLINE_EXCEEDED) return status;
-        return common::MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded",
-                                  "DEADLINE_EXCEEDED");
+        return MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline exceeded",
+                          "DEADLINE_EXCEEDED");
     }
     return status;
   }
@@ -115,6 +124,7 @@ class CallRunner {
   }
 
   db::ConnectionPool& pool_;
+  boost::asio::any_io_executor cancellations_;
   log::Logger& logger_;
 };
 

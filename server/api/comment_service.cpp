@@ -1,5 +1,6 @@
 #include "api/comment_service.hpp"
 
+#include "api/field_masks.hpp"
 #include "api/idempotency.hpp"
 #include "api/mapping.hpp"
 #include "api/paging.hpp"
@@ -10,20 +11,9 @@
 namespace photoflow::api {
 namespace {
 
-// True when the mask asks to change the text; output-only and immutable
-// paths are ignored, anything else is INVALID_ARGUMENT.
-bool UpdatesText(const google::protobuf::FieldMask& mask) {
-  if (mask.paths_size() == 0) return true;
-  bool text = false;
-  for (const std::string& path : mask.paths()) {
-    if (path == "text" || path == "*") {
-      text = true;
-    } else if (path != "id" && path != "created_at" && path != "task_id") {
-      ThrowInvalidArgument("update_mask", "unknown or immutable field '" + path + "'");
-    }
-  }
-  return text;
-}
+using model::kCommentFields;
+
+constexpr model::FieldSet kCreatedFields = model::FieldsWith(kCommentFields, model::kWritable);
 
 std::string ListCommentsScope(int32_t task_id) {
   return "comments\ntask_id=" + std::to_string(task_id);
@@ -36,8 +26,7 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
                                                         v1::Comment* response) {
   try {
     if (!request->has_comment()) ThrowInvalidArgument("comment", "is required");
-    CheckId("comment.task_id", request->comment().task_id());
-    CheckText("comment.text", request->comment().text(), Presence::kRequired, kMaxLongTextChars);
+    CheckFields(CommentBinding(), request->comment(), kCreatedFields, "comment.");
     CheckRequestId(request->request_id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
@@ -45,18 +34,20 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
   return runner_.Run(context, [request, response](db::Session& session) {
     const v1::Comment& comment = request->comment();
     const std::string fingerprint = RequestFingerprint(comment);
-    const store::CommentRow row = session.Write([&](pqxx::transaction_base& txn) {
+    const store::CommentRow row = session.Write([&](db::Transaction& txn) {
       return CreateOnce(
           txn, request->request_id(), "CreateComment", fingerprint,
           [&] {
             std::optional<store::CommentRow> created =
                 store::comments::Insert(txn, comment.task_id(), comment.text());
-            if (!created) ThrowNotFound("task", comment.task_id());
+            if (!created) ThrowNotFound(Resource::kTask, comment.task_id());
             return *created;
           },
           [&](int32_t id) {
             std::optional<store::CommentRow> first = store::comments::Find(txn, id);
-            if (!first) ThrowNotFound("comment (created by this request_id and since deleted)", id);
+            if (!first)
+              ThrowNotFound(Resource::kComment, id,
+                            "(created by this request_id and since deleted)");
             return *first;
           });
     });
@@ -75,8 +66,8 @@ grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext
   }
   return runner_.Run(context, [request, response](db::Session& session) {
     const std::optional<store::CommentRow> row = session.Read(
-        [&](pqxx::transaction_base& txn) { return store::comments::Find(txn, request->id()); });
-    if (!row) ThrowNotFound("comment", request->id());
+        [&](db::Transaction& txn) { return store::comments::Find(txn, request->id()); });
+    if (!row) ThrowNotFound(Resource::kComment, request->id());
     ToProto(*row, response);
     return grpc::Status::OK;
   });
@@ -97,17 +88,17 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
   }
   return runner_.Run(context, [=](db::Session& session) {
     const int32_t task_id = request->task_id();
-    std::vector<store::CommentRow> rows = session.Read([&](pqxx::transaction_base& txn) {
+    std::vector<store::CommentRow> rows = session.Read([&](db::Transaction& txn) {
       std::vector<store::CommentRow> page =
           store::comments::ListAfter(txn, task_id, after_id, page_size + 1);
       // Only an empty first page needs to tell "no comments" from "no task".
       if (page.empty() && after_id == 0 && !store::tasks::Exists(txn, task_id)) {
-        ThrowNotFound("task", task_id);
+        ThrowNotFound(Resource::kTask, task_id);
       }
       return page;
     });
     if (DropLookaheadRow(rows, page_size)) {
-      response->set_next_page_token(EncodeLastId(scope, rows.back().id));
+      response->set_next_page_token(EncodeLastId(scope, rows.back().int32(model::kCommentId)));
     }
     for (const store::CommentRow& row : rows) ToProto(row, response->add_comments());
     return grpc::Status::OK;
@@ -121,20 +112,20 @@ grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerCont
   try {
     if (!request->has_comment()) ThrowInvalidArgument("comment", "is required");
     CheckId("comment.id", request->comment().id());
-    updates_text = UpdatesText(request->update_mask());
-    if (updates_text) {
-      CheckText("comment.text", request->comment().text(), Presence::kRequired, kMaxLongTextChars);
-    }
+    const model::FieldSet fields = ParseUpdateMask(kCommentFields, request->update_mask());
+    CheckFields(CommentBinding(), request->comment(), fields, "comment.");
+    // Text is the only field a comment update can change.
+    updates_text = (fields & model::Bit(model::kCommentText)) != 0;
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response, updates_text](db::Session& session) {
     const v1::Comment& comment = request->comment();
-    const std::optional<store::CommentRow> row = session.Write([&](pqxx::transaction_base& txn) {
+    const std::optional<store::CommentRow> row = session.Write([&](db::Transaction& txn) {
       return updates_text ? store::comments::UpdateText(txn, comment.id(), comment.text())
                           : store::comments::Find(txn, comment.id());
     });
-    if (!row) ThrowNotFound("comment", comment.id());
+    if (!row) ThrowNotFound(Resource::kComment, comment.id());
     ToProto(*row, response);
     return grpc::Status::OK;
   });
@@ -150,8 +141,8 @@ grpc::ServerUnaryReactor* CommentService::DeleteComment(grpc::CallbackServerCont
   }
   return runner_.Run(context, [request](db::Session& session) {
     const bool deleted = session.Write(
-        [&](pqxx::transaction_base& txn) { return store::comments::Delete(txn, request->id()); });
-    if (!deleted) ThrowNotFound("comment", request->id());
+        [&](db::Transaction& txn) { return store::comments::Delete(txn, request->id()); });
+    if (!deleted) ThrowNotFound(Resource::kComment, request->id());
     return grpc::Status::OK;
   });
 }

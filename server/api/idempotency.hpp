@@ -4,9 +4,10 @@
 #include <string_view>
 
 #include <google/protobuf/message.h>
-#include <pqxx/transaction_base>
 
 #include "api/status_error.hpp"
+#include "db/transaction.hpp"
+#include "model/field.hpp"
 #include "store/request_ids.hpp"
 
 // request_id handling of the create methods (AIP-155): a repeated create with
@@ -26,9 +27,9 @@ std::string RequestFingerprint(const google::protobuf::Message& payload);
 // transaction that creates the resource, so the key and the resource commit
 // (or roll back) together.
 template <typename Create, typename FindExisting>
-auto CreateOnce(pqxx::transaction_base& txn, const std::string& request_id,
-                const std::string& method, const std::string& fingerprint, Create create,
-                FindExisting find_existing) -> decltype(create()) {
+auto CreateOnce(db::Transaction& txn, const std::string& request_id, const std::string& method,
+                const std::string& fingerprint, Create create, FindExisting find_existing)
+    -> decltype(create()) {
   if (request_id.empty()) return create();
   const store::request_ids::Claim claim =
       store::request_ids::ClaimKey(txn, request_id, method, fingerprint);
@@ -39,7 +40,9 @@ auto CreateOnce(pqxx::transaction_base& txn, const std::string& request_id,
     return find_existing(claim.resource_id);
   }
   auto created = create();
-  store::request_ids::RecordResource(txn, request_id, method, created.id);
+  using Record = decltype(created);
+  constexpr model::FieldIndex kId = model::IndexOf(Record::kSpecs, "id");
+  store::request_ids::RecordResource(txn, request_id, method, created.int32(kId));
   store::request_ids::DeleteExpired(txn, /*limit=*/10);
   return created;
 }

@@ -1,24 +1,26 @@
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
-#include <google/protobuf/timestamp.pb.h>
-
+#include "api/proto_binding.hpp"
 #include "photoflow/v1/comment.pb.h"
 #include "photoflow/v1/task.pb.h"
 #include "query/order_by.hpp"
 #include "store/rows.hpp"
 
-// Conversions between API messages and store rows.
+// Conversions between API messages and store rows, all derived from the field
+// registries (model/).
 namespace photoflow::api {
 
-// Milliseconds since the epoch; finer fractions are truncated toward the past.
-int64_t ToEpochMillis(const google::protobuf::Timestamp& timestamp);
-google::protobuf::Timestamp FromEpochMillis(int64_t millis);
+// The registries bound to photoflow.v1.Task and photoflow.v1.Comment. Built
+// on first use; the server builds them at start-up, so that a registry that
+// disagrees with the proto stops it at once (and a unit test before that).
+const ProtoBinding<store::TaskRow>& TaskBinding();
+const ProtoBinding<store::CommentRow>& CommentBinding();
 
-void ToProto(const store::TaskRow& row, v1::Task* task);
+// Sets the `fields` of `task` from `row` (comments are added separately).
+void ToProto(const store::TaskRow& row, model::FieldSet fields, v1::Task* task);
 void ToProto(const store::CommentRow& row, v1::Comment* comment);
 
 // The values of `keys` in `row`, as page tokens carry them (timestamps as
@@ -26,8 +28,8 @@ void ToProto(const store::CommentRow& row, v1::Comment* comment);
 std::vector<std::string> SortKeyValues(const store::TaskRow& row,
                                        const std::vector<query::SortKey>& keys);
 
-// The `columns` of `task` (validated); the others keep their defaults. An
-// empty task_column becomes the default column "1".
-store::TaskValues ToTaskValues(const v1::Task& task, const store::TaskColumns& columns);
+// The `fields` of `task` (validated) as a row; an empty text field with a
+// registry default (task_column: "1") gets it.
+store::TaskRow ToTaskValues(const v1::Task& task, model::FieldSet fields);
 
 }  // namespace photoflow::api

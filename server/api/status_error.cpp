@@ -1,6 +1,6 @@
 #include "api/status_error.hpp"
 
-#include "common/rpc_status.hpp"
+#include "api/rpc_status.hpp"
 
 namespace photoflow::api {
 namespace {
@@ -20,22 +20,23 @@ std::string_view InvalidReason(std::string_view field) {
 
 void ThrowInvalidArgument(std::string_view field, std::string_view problem) {
   const std::string message = std::string(field) + ": " + std::string(problem);
-  throw StatusError(common::MakeStatus(grpc::StatusCode::INVALID_ARGUMENT, message,
-                                       InvalidReason(field),
-                                       {{std::string(field), std::string(problem)}}));
+  throw StatusError(MakeStatus(grpc::StatusCode::INVALID_ARGUMENT, message, InvalidReason(field),
+                               {{std::string(field), std::string(problem)}}));
 }
 
 void ThrowStaleEtag(std::string_view field) {
-  throw StatusError(common::MakeStatus(
-      grpc::StatusCode::ABORTED, std::string(field) + ": the task has changed since it was read",
-      "STALE_ETAG"));
+  throw StatusError(MakeStatus(grpc::StatusCode::ABORTED,
+                               std::string(field) + ": the task has changed since it was read",
+                               "STALE_ETAG"));
 }
 
-void ThrowNotFound(std::string_view what, int64_t id) {
-  const bool comment = what.substr(0, 7) == "comment";
-  throw StatusError(common::MakeStatus(grpc::StatusCode::NOT_FOUND,
-                                       std::string(what) + " " + std::to_string(id) + " not found",
-                                       comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND"));
+void ThrowNotFound(Resource resource, int64_t id, std::string_view qualifier) {
+  const bool comment = resource == Resource::kComment;
+  std::string message = comment ? "comment" : "task";
+  if (!qualifier.empty()) message += " " + std::string(qualifier);
+  message += " " + std::to_string(id) + " not found";
+  throw StatusError(MakeStatus(grpc::StatusCode::NOT_FOUND, message,
+                               comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND"));
 }
 
 }  // namespace photoflow::api

@@ -28,8 +28,10 @@ class StatusError : public std::exception {
 // ABORTED: the etag sent in `field` no longer matches the row.
 [[noreturn]] void ThrowStaleEtag(std::string_view field);
 
-// NOT_FOUND with reason TASK_NOT_FOUND, or COMMENT_NOT_FOUND when `what`
-// starts with "comment".
-[[noreturn]] void ThrowNotFound(std::string_view what, int64_t id);
+enum class Resource { kTask, kComment };
+
+// NOT_FOUND with reason TASK_NOT_FOUND or COMMENT_NOT_FOUND: "task 7 not
+// found", or with a `qualifier`, "task (created by ...) 7 not found".
+[[noreturn]] void ThrowNotFound(Resource resource, int64_t id, std::string_view qualifier = {});
 
 }  // namespace photoflow::api

@@ -2,10 +2,10 @@
 
 #include <unordered_map>
 
+#include "api/field_masks.hpp"
 #include "api/idempotency.hpp"
 #include "api/mapping.hpp"
 #include "api/paging.hpp"
-#include "api/task_masks.hpp"
 #include "api/validation.hpp"
 #include "query/filter.hpp"
 #include "query/order_by.hpp"
@@ -16,19 +16,18 @@
 namespace photoflow::api {
 namespace {
 
-void CheckWritableFields(const v1::Task& task, const store::TaskColumns& columns) {
-  if (columns.due_at) CheckTimestamp("task.due_at", task.has_due_at(), task.due_at());
-  if (columns.title) CheckText("task.title", task.title(), Presence::kRequired, kMaxShortTextChars);
-  if (columns.additional_information) {
-    CheckText("task.additional_information", task.additional_information(), Presence::kOptional,
-              kMaxLongTextChars);
-  }
-  if (columns.status) {
-    CheckText("task.status", task.status(), Presence::kRequired, kMaxShortTextChars);
-  }
-  if (columns.task_column) {
-    CheckText("task.task_column", task.task_column(), Presence::kOptional, kMaxShortTextChars);
-  }
+using model::kTaskFields;
+
+void CheckWritableFields(const v1::Task& task, model::FieldSet fields) {
+  CheckFields(TaskBinding(), task, fields, "task.");
+}
+
+ReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask) {
+  return ParseReadMask(kTaskFields, mask, "read_mask", model::kTaskId);
+}
+
+bool IncludesComments(const ReadMask& mask) {
+  return (mask.fields & model::Bit(model::kTaskComments)) != 0;
 }
 
 // Rows read for GetTask/ListTasks. Messages are built from them only after
@@ -38,32 +37,31 @@ struct TaskRows {
   std::vector<store::CommentRow> comments;  // of all `tasks`, when requested
 };
 
-TaskRows ReadComments(pqxx::transaction_base& txn, std::vector<store::TaskRow> tasks,
+TaskRows ReadComments(db::Transaction& txn, std::vector<store::TaskRow> tasks,
                       bool include_comments) {
   TaskRows rows{std::move(tasks), {}};
   if (include_comments && !rows.tasks.empty()) {
     std::vector<int32_t> ids;
     ids.reserve(rows.tasks.size());
-    for (const store::TaskRow& task : rows.tasks) ids.push_back(task.id);
+    for (const store::TaskRow& task : rows.tasks) ids.push_back(task.int32(model::kTaskId));
     rows.comments = store::comments::ListForTasks(txn, ids);  // one query for the whole page
   }
   return rows;
 }
 
-// Writes each task (with its comments) into the message `next_task()` returns,
-// then trims it to the read mask.
+// Writes each task's masked fields (with its comments) into the message
+// `next_task()` returns.
 template <typename NextTask>
-void EmitTasks(const TaskRows& rows, const TaskReadMask& mask, NextTask next_task) {
+void EmitTasks(const TaskRows& rows, const ReadMask& mask, NextTask next_task) {
   std::unordered_map<int32_t, v1::Task*> by_id;
   for (const store::TaskRow& row : rows.tasks) {
     v1::Task* task = next_task();
-    ToProto(row, task);
-    by_id[row.id] = task;
+    ToProto(row, mask.fields, task);
+    by_id[row.int32(model::kTaskId)] = task;
   }
   for (const store::CommentRow& comment : rows.comments) {
-    ToProto(comment, by_id.at(comment.task_id)->add_comments());
+    ToProto(comment, by_id.at(comment.int32(model::kCommentTaskId))->add_comments());
   }
-  for (const auto& [id, task] : by_id) ApplyTaskReadMask(mask, task);
 }
 
 // A ListTasks request turned into SQL: its filter, its order, and where the
@@ -116,25 +114,26 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
                                                   v1::Task* response) {
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
-    CheckWritableFields(request->task(), AllTaskColumns());
+    CheckWritableFields(request->task(), model::kWritableTaskFields);
     CheckRequestId(request->request_id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response](db::Session& session) {
-    const store::TaskValues values = ToTaskValues(request->task(), AllTaskColumns());
+    const store::TaskRow values = ToTaskValues(request->task(), model::kWritableTaskFields);
     const std::string fingerprint = RequestFingerprint(request->task());
-    const store::TaskRow row = session.Write([&](pqxx::transaction_base& txn) {
+    const store::TaskRow row = session.Write([&](db::Transaction& txn) {
       return CreateOnce(
           txn, request->request_id(), "CreateTask", fingerprint,
           [&] { return store::tasks::Insert(txn, values); },
           [&](int32_t id) {
             std::optional<store::TaskRow> first = store::tasks::Find(txn, id);
-            if (!first) ThrowNotFound("task (created by this request_id and since deleted)", id);
+            if (!first)
+              ThrowNotFound(Resource::kTask, id, "(created by this request_id and since deleted)");
             return *first;
           });
     });
-    ToProto(row, response);
+    ToProto(row, model::kTaskColumns, response);
     return grpc::Status::OK;
   });
 }
@@ -142,18 +141,18 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* context,
                                                const v1::GetTaskRequest* request,
                                                v1::Task* response) {
-  TaskReadMask mask;
+  ReadMask mask;
   try {
     CheckId("id", request->id());
-    mask = ParseTaskReadMask(request->read_mask(), "read_mask");
+    mask = ParseTaskReadMask(request->read_mask());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response, mask](db::Session& session) {
-    const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
+    const TaskRows rows = session.Read([&](db::Transaction& txn) {
       std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id(), mask.columns);
-      if (!row) ThrowNotFound("task", request->id());
-      return ReadComments(txn, {std::move(*row)}, mask.include_comments);
+      if (!row) ThrowNotFound(Resource::kTask, request->id());
+      return ReadComments(txn, {std::move(*row)}, IncludesComments(mask));
     });
     EmitTasks(rows, mask, [response] { return response; });
     return grpc::Status::OK;
@@ -163,27 +162,27 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
 grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* context,
                                                  const v1::ListTasksRequest* request,
                                                  v1::ListTasksResponse* response) {
-  TaskReadMask mask;
+  ReadMask mask;
   int page_size = 0;
   TaskListQuery list;
   try {
     page_size = PageSize(request->page_size());
     list = BuildListQuery(*request);
-    mask = ParseTaskReadMask(request->read_mask(), "read_mask");
+    mask = ParseTaskReadMask(request->read_mask());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   // The page token needs the sort keys of the last row, whatever the mask says.
-  store::TaskFieldSet columns = mask.columns;
-  for (const query::SortKey& key : list.order) columns |= TaskFieldBit(key.field->name);
+  model::FieldSet columns = mask.columns;
+  for (const query::SortKey& key : list.order) columns |= model::Bit(key.index());
   return runner_.Run(context, [=](db::Session& session) {
     bool more = false;
-    const TaskRows rows = session.Read([&](pqxx::transaction_base& txn) {
+    const TaskRows rows = session.Read([&](db::Transaction& txn) {
       std::vector<store::TaskRow> page =
           store::tasks::List(txn, list.condition.sql, list.condition.parameters,
                              query::OrderBySql(list.order), page_size + 1, columns);
       more = DropLookaheadRow(page, page_size);
-      return ReadComments(txn, std::move(page), mask.include_comments);
+      return ReadComments(txn, std::move(page), IncludesComments(mask));
     });
     EmitTasks(rows, mask, [response] { return response->add_tasks(); });
     if (more) {
@@ -197,38 +196,39 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* context,
                                                   const v1::UpdateTaskRequest* request,
                                                   v1::Task* response) {
-  store::TaskColumns columns;
+  model::FieldSet columns = 0;
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
     CheckId("task.id", request->task().id());
-    columns = ParseTaskUpdateMask(request->update_mask());
+    columns = ParseUpdateMask(kTaskFields, request->update_mask());
     CheckWritableFields(request->task(), columns);
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response, columns](db::Session& session) {
     const v1::Task& task = request->task();
-    const store::TaskValues values = ToTaskValues(task, columns);
-    const store::TaskRow row = session.Write([&](pqxx::transaction_base& txn) {
-      if (!columns.any()) {
+    const store::TaskRow values = ToTaskValues(task, columns);
+    const store::TaskRow row = session.Write([&](db::Transaction& txn) {
+      if (columns == 0) {
         // Only output-only paths were named: nothing to write, but the etag
         // condition and existence still hold the caller to the contract.
         std::optional<store::TaskRow> current = store::tasks::Find(txn, task.id());
-        if (!current) ThrowNotFound("task", task.id());
-        if (!task.etag().empty() && task.etag() != current->etag) {
+        if (!current) ThrowNotFound(Resource::kTask, task.id());
+        if (!task.etag().empty() && task.etag() != current->text(model::kTaskEtag)) {
           ThrowStaleEtag("task.etag");
         }
         return *current;
       }
       store::tasks::UpdateResult result =
           store::tasks::Update(txn, task.id(), values, columns, task.etag());
-      if (result.outcome == store::WriteOutcome::kNotFound) ThrowNotFound("task", task.id());
+      if (result.outcome == store::WriteOutcome::kNotFound)
+        ThrowNotFound(Resource::kTask, task.id());
       if (result.outcome == store::WriteOutcome::kStaleEtag) {
         ThrowStaleEtag("task.etag");
       }
       return *result.row;
     });
-    ToProto(row, response);
+    ToProto(row, model::kTaskColumns, response);
     return grpc::Status::OK;
   });
 }
@@ -242,10 +242,10 @@ grpc::ServerUnaryReactor* TaskService::DeleteTask(grpc::CallbackServerContext* c
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request](db::Session& session) {
-    const store::WriteOutcome outcome = session.Write([&](pqxx::transaction_base& txn) {
+    const store::WriteOutcome outcome = session.Write([&](db::Transaction& txn) {
       return store::tasks::Delete(txn, request->id(), request->etag());
     });
-    if (outcome == store::WriteOutcome::kNotFound) ThrowNotFound("task", request->id());
+    if (outcome == store::WriteOutcome::kNotFound) ThrowNotFound(Resource::kTask, request->id());
     if (outcome == store::WriteOutcome::kStaleEtag) {
       ThrowStaleEtag("etag");
     }

@@ -4,14 +4,14 @@
 #include <string>
 #include <string_view>
 
+#include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
+
+#include "api/proto_binding.hpp"
 
 // Input rules of the API (docs/api.md, "Limits"). Each check throws
 // StatusError(INVALID_ARGUMENT) naming the field.
 namespace photoflow::api {
-
-constexpr size_t kMaxShortTextChars = 500;   // title, status, task_column
-constexpr size_t kMaxLongTextChars = 10000;  // additional_information, comment text
 
 enum class Presence { kRequired, kOptional };
 
@@ -26,7 +26,43 @@ void CheckId(std::string_view field, int64_t id);
 void CheckTimestamp(std::string_view field, bool present,
                     const google::protobuf::Timestamp& timestamp);
 
+// Checks the `fields` of `message` against their registry rules (required,
+// longest text; integers are ids and must be positive when required), naming
+// each as `prefix` + its name, e.g. "task.title". Stops at the first problem.
+template <typename Record>
+void CheckFields(const ProtoBinding<Record>& binding, const google::protobuf::Message& message,
+                 model::FieldSet fields, std::string_view prefix);
+
 // Counts characters (code points); returns SIZE_MAX for invalid UTF-8.
 size_t Utf8Length(std::string_view text);
+
+template <typename Record>
+void CheckFields(const ProtoBinding<Record>& binding, const google::protobuf::Message& message,
+                 model::FieldSet fields, std::string_view prefix) {
+  std::string scratch;
+  for (size_t i = 0; i < Record::kSize; ++i) {
+    if ((fields & model::Bit(i)) == 0) continue;
+    const model::FieldSpec& spec = Record::kSpecs[i];
+    const bool required = spec.Has(model::kRequired);
+    const std::string name = std::string(prefix) + std::string(spec.name);
+    switch (spec.type) {
+      case model::FieldType::kText:
+        CheckText(name, binding.Text(message, i, &scratch),
+                  required ? Presence::kRequired : Presence::kOptional, spec.max_chars);
+        break;
+      case model::FieldType::kTimestamp:
+        if (required || binding.Has(message, i)) {
+          CheckTimestamp(name, binding.Has(message, i), binding.Timestamp(message, i));
+        }
+        break;
+      case model::FieldType::kInteger:
+        if (required) CheckId(name, binding.Int32(message, i));
+        break;
+      case model::FieldType::kBoolean:
+      case model::FieldType::kRelation:
+        break;
+    }
+  }
+}
 
 }  // namespace photoflow::api

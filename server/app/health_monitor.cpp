@@ -5,19 +5,20 @@
 namespace photoflow::app {
 
 HealthMonitor::HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
-                             std::vector<std::string> services, std::chrono::milliseconds interval,
-                             log::Logger& logger)
+                             std::vector<std::string> services,
+                             boost::asio::any_io_executor housekeeping,
+                             std::chrono::milliseconds interval, log::Logger& logger)
     : pool_(pool),
       health_(health),
       services_(std::move(services)),
-      interval_(interval),
-      logger_(logger) {}
+      logger_(logger),
+      task_(std::move(housekeeping), interval, [this] { ProbeOnce(); }) {}
 
 HealthMonitor::~HealthMonitor() { Stop(); }
 
 void HealthMonitor::Start() {
   ProbeOnce();
-  thread_ = std::thread([this] { Run(); });
+  task_.Start();
 }
 
 void HealthMonitor::Stop() {
@@ -25,17 +26,7 @@ void HealthMonitor::Stop() {
     const std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void HealthMonitor::Run() {
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-    lock.unlock();
-    ProbeOnce();
-    lock.lock();
-  }
+  task_.Stop();
 }
 
 std::optional<std::string> HealthMonitor::Probe() {

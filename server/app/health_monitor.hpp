@@ -1,31 +1,32 @@
 #pragma once
 
+#include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
+
 #include <chrono>
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <grpcpp/health_check_service_interface.h>
-#include <pqxx/connection>
+#include <boost/asio/any_io_executor.hpp>
 
+#include "common/periodic_task.hpp"
 #include "db/pool.hpp"
 #include "log/logger.hpp"
 
 namespace photoflow::app {
 
 // Keeps grpc.health.v1 truthful: SERVING only while PostgreSQL answers a probe.
-// Probes at start and then every `interval`, on its own thread and its own
-// connection: a saturated pool is load, not an outage, and must not take the
-// instance out of rotation.
+// Probes at start and then every `interval`, on the `housekeeping` executor
+// and on a connection of its own: a saturated pool is load, not an outage,
+// and must not take the instance out of rotation.
 class HealthMonitor {
  public:
   HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
-                std::vector<std::string> services, std::chrono::milliseconds interval,
-                log::Logger& logger);
+                std::vector<std::string> services, boost::asio::any_io_executor housekeeping,
+                std::chrono::milliseconds interval, log::Logger& logger);
   ~HealthMonitor();
   HealthMonitor(const HealthMonitor&) = delete;
   HealthMonitor& operator=(const HealthMonitor&) = delete;
@@ -37,7 +38,6 @@ class HealthMonitor {
 
  private:
   void ProbeOnce();
-  void Run();
   // Runs SELECT 1, reconnecting first when needed; returns the failure, if any.
   std::optional<std::string> Probe();
 
@@ -45,14 +45,12 @@ class HealthMonitor {
   std::unique_ptr<db::PooledConnection> connection_;  // used by the probing thread only
   grpc::HealthCheckServiceInterface& health_;
   const std::vector<std::string> services_;
-  const std::chrono::milliseconds interval_;
   log::Logger& logger_;
 
   std::mutex mutex_;
-  std::condition_variable wake_;
   bool stopping_ = false;
   std::optional<bool> serving_;
-  std::thread thread_;
+  common::PeriodicTask task_;
 };
 
 }  // namespace photoflow::app

@@ -1,14 +1,14 @@
 #include "app/photoflow_server.hpp"
 
-#include <condition_variable>
-#include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+
+#include "api/mapping.hpp"
+#include "common/periodic_task.hpp"
 
 namespace photoflow::app {
 
@@ -25,12 +25,16 @@ PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logg
                             .session_state = !config.database.pgbouncer,
                             .observer = &pool_metrics_},
             workers_.get_executor(), pool_timers_.get_executor(), logger),
-      runner_(pool_, logger),
+      runner_(pool_, cancellations_.get_executor(), logger),
       task_service_(runner_),
       comment_service_(runner_),
       pool_gauges_(std::make_shared<metrics::PoolGauges>([this] { return pool_.stats(); })),
       process_metrics_(
           std::make_shared<metrics::ProcessMetrics>(metrics::ProcessMetrics::CurrentBuild())) {
+  // A field registry that disagrees with the proto stops the server here,
+  // not in the first call that touches the field.
+  api::TaskBinding();
+  api::CommentBinding();
   rpc_metrics_.AddService(v1::TaskService::service_full_name());
   rpc_metrics_.AddService(v1::CommentService::service_full_name());
   rpc_metrics_.AddService("grpc.reflection.v1alpha.ServerReflection");
@@ -52,7 +56,7 @@ void PhotoflowServer::Start() {
     metrics_endpoint_->Register(process_metrics_);
     database_stats_ = std::make_unique<metrics::DatabaseStatsCollector>(
         *registry_, [this] { return pool_.OpenUnpooled(); }, config_.database.schema,
-        config_.db_stats_interval, logger_);
+        housekeeping_.get_executor(), config_.db_stats_interval, logger_);
   }
   grpc::ServerBuilder builder;
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -70,7 +74,7 @@ void PhotoflowServer::Start() {
       pool_, *server_->GetHealthCheckService(),
       std::vector<std::string>{v1::TaskService::service_full_name(),
                                v1::CommentService::service_full_name()},
-      config_.health_check_interval, logger_);
+      housekeeping_.get_executor(), config_.health_check_interval, logger_);
   health_monitor_->Start();
   if (database_stats_) database_stats_->Start();
   logger_.Info("serving",
@@ -94,28 +98,19 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
     // their reactors; a statement stuck on a lock would wait forever. So, once
     // the grace period is over, the pool fails its waiters and cancels every
     // running statement.
-    const auto deadline = std::chrono::system_clock::now() + grace;
-    std::mutex mutex;
-    std::condition_variable drained_signal;
-    bool drained = false;
-    std::thread enforcer([&] {
-      std::unique_lock lock(mutex);
-      if (!drained_signal.wait_until(lock, deadline, [&] { return drained; })) {
-        logger_.Warn("shutdown_grace_expired", {{"pool_in_use", pool_.stats().in_use}});
-        pool_.CancelAll();
-      }
-    });
-    server_->Shutdown(deadline);
+    common::DeadlineTask enforcer(
+        housekeeping_.get_executor(), std::chrono::steady_clock::now() + grace, [this] {
+          logger_.Warn("shutdown_grace_expired", {{"pool_in_use", pool_.stats().in_use}});
+          pool_.CancelAll();
+        });
+    server_->Shutdown(std::chrono::system_clock::now() + grace);
     server_->Wait();
-    {
-      const std::lock_guard lock(mutex);
-      drained = true;
-    }
-    drained_signal.notify_all();
-    enforcer.join();
+    enforcer.Cancel();
   }
+  housekeeping_.join();
   workers_.join();
   pool_timers_.join();
+  cancellations_.join();
   if (server_) logger_.Info("stopped");
 }
 

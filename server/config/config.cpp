@@ -12,42 +12,98 @@
 namespace photoflow::config {
 namespace {
 
-// One configurable setting: its environment variable and its flag.
+using Apply = void (*)(Config& config, std::string_view name, const std::string& value);
+
+// One row per setting: its variable, flag, default and help, and how its
+// value is parsed into Config. Parsing, --help, and the README check
+// (tests/unit/settings_readme_test.cpp) all read this table.
 struct Setting {
   std::string_view env;
   std::string_view flag;
   std::string_view value_name;  // empty for boolean switches
+  // Parsed like a given value when the setting is not given; empty when the
+  // default is derived from other settings (default_text says how).
+  std::string_view default_value;
+  // How --help and the README show a derived default (Markdown); empty:
+  // `default_value`.
   std::string_view default_text;
   std::string_view help;
+  Apply apply;
 };
 
+void CheckListenAddress(std::string_view name, const std::string& value);
+
 constexpr Setting kSettings[] = {
-    {"DATABASE_URL", "--database-url", "URL", "(required)",
+    {"DATABASE_URL", "--database-url", "URL", "", "required",
      "PostgreSQL URL. Prisma-style parameters connection_limit, pool_timeout, schema and "
-     "pgbouncer are honoured and never passed to libpq."},
-    {"PHOTOFLOW_LISTEN", "--listen", "HOST:PORT", "0.0.0.0:50051", "gRPC listen address."},
-    {"PHOTOFLOW_METRICS_LISTEN", "--metrics-listen", "HOST:PORT", "0.0.0.0:9464",
-     "Prometheus /metrics listen address (HTTP); empty turns metrics off."},
-    {"PHOTOFLOW_DB_STATS_INTERVAL", "--db-stats-interval", "SECONDS", "15",
+     "pgbouncer are honoured and never passed to libpq.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.database = ParseDatabaseUrl(value);
+     }},
+    {"PHOTOFLOW_LISTEN", "--listen", "HOST:PORT", "0.0.0.0:50051", "", "gRPC listen address.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       CheckListenAddress(name, value);
+       config.listen_address = value;
+     }},
+    {"PHOTOFLOW_METRICS_LISTEN", "--metrics-listen", "HOST:PORT", "0.0.0.0:9464", "",
+     "Prometheus /metrics listen address (HTTP); empty turns metrics off.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       if (!value.empty()) CheckListenAddress(name, value);
+       config.metrics_listen_address = value;
+     }},
+    {"PHOTOFLOW_DB_STATS_INTERVAL", "--db-stats-interval", "SECONDS", "15", "",
      "How often database and table sizes, row counts and connection states are read for "
-     "/metrics (never on the scrape itself)."},
-    {"PHOTOFLOW_POOL_MAX_LIFETIME", "--pool-max-lifetime", "SECONDS", "1800",
+     "/metrics (never on the scrape itself).",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.db_stats_interval = ParseSeconds(name, value, 0.1, 86400);
+     }},
+    {"PHOTOFLOW_POOL_MAX_LIFETIME", "--pool-max-lifetime", "SECONDS", "1800", "",
      "Pooled connections older than this are closed and replaced (spread by up to 10%); 0 keeps "
-     "them for ever."},
-    {"PHOTOFLOW_POOL_MAX_WAITERS", "--pool-max-waiters", "N", "4 x connection_limit",
+     "them for ever.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.pool_max_lifetime = ParseSeconds(name, value, 0, 604800);
+     }},
+    {"PHOTOFLOW_POOL_MAX_WAITERS", "--pool-max-waiters", "N", "", "4 × `connection_limit`",
      "Calls that may wait for a database connection at once; more fail at once with "
-     "RESOURCE_EXHAUSTED."},
-    {"PHOTOFLOW_SHUTDOWN_GRACE", "--shutdown-grace", "SECONDS", "10",
-     "On SIGTERM/SIGINT, how long in-flight calls may take to finish."},
-    {"PHOTOFLOW_HEALTH_INTERVAL", "--health-interval", "SECONDS", "5",
-     "How often the database is probed for grpc.health.v1."},
-    {"PHOTOFLOW_LOG_LEVEL", "--log-level", "LEVEL", "info", "debug, info, warn or error."},
-    {"PHOTOFLOW_MIGRATE", "--migrate", "", "false",
-     "Apply pending migrations (photoflow-migrate deploy) before serving."},
-    {"PHOTOFLOW_MIGRATIONS_DIR", "--migrations", "DIR",
-     "the installed share/photoflow/migrations, else the source tree's migrations/",
-     "Folder of <timestamp>_<name>/migration.sql migrations."},
+     "RESOURCE_EXHAUSTED.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.pool_max_waiters = ParseWholeNumber(name, value, 0, 1000000);
+     }},
+    {"PHOTOFLOW_SHUTDOWN_GRACE", "--shutdown-grace", "SECONDS", "10", "",
+     "On SIGTERM/SIGINT, how long in-flight calls may take to finish.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.shutdown_grace = ParseSeconds(name, value, 0, 3600);
+     }},
+    {"PHOTOFLOW_HEALTH_INTERVAL", "--health-interval", "SECONDS", "5", "",
+     "How often the database is probed for grpc.health.v1.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.health_check_interval = ParseSeconds(name, value, 0.1, 3600);
+     }},
+    {"PHOTOFLOW_LOG_LEVEL", "--log-level", "LEVEL", "info", "", "debug, info, warn or error.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.log_level = log::ParseLevel(value);
+     }},
+    {"PHOTOFLOW_MIGRATE", "--migrate", "", "false", "",
+     "Apply pending migrations (photoflow-migrate deploy) before serving.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.migrate_on_start = ParseBool(name, value);
+     }},
+    {"PHOTOFLOW_MIGRATIONS_DIR", "--migrations", "DIR", "",
+     "installed `share/photoflow/migrations`, else the source tree's `migrations/`",
+     "Folder of <timestamp>_<name>/migration.sql migrations.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.migrations_dir = value;
+     }},
 };
+
+// Markdown without its backticks, for --help.
+std::string PlainText(std::string_view markdown) {
+  std::string text;
+  for (const char c : markdown) {
+    if (c != '`') text.push_back(c);
+  }
+  return text;
+}
 
 void CheckListenAddress(std::string_view name, const std::string& value) {
   const size_t colon = value.rfind(':');
@@ -58,6 +114,15 @@ void CheckListenAddress(std::string_view name, const std::string& value) {
 }
 
 }  // namespace
+
+std::vector<SettingDoc> SettingDocs() {
+  std::vector<SettingDoc> docs;
+  for (const Setting& setting : kSettings) {
+    docs.push_back({setting.env, setting.flag, setting.value_name, setting.default_value,
+                    setting.default_text, setting.help});
+  }
+  return docs;
+}
 
 EnvironmentLookup ProcessEnvironment() {
   return [](std::string_view name) -> std::optional<std::string> {
@@ -119,51 +184,25 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
   }
 
   Config& config = parsed.config;
-  const auto database_url = raw.find("DATABASE_URL");
-  if (database_url == raw.end() || database_url->second.empty()) {
+  if (const auto url = raw.find("DATABASE_URL"); url == raw.end() || url->second.empty()) {
     throw std::invalid_argument(
         "DATABASE_URL is not set (set the variable or pass --database-url; "
         "deploy/local/run.sh starts an embedded PostgreSQL and sets it for you)");
   }
-  config.database = ParseDatabaseUrl(database_url->second);
+  for (const Setting& setting : kSettings) {
+    if (auto given = raw.find(setting.env); given != raw.end()) {
+      setting.apply(config, setting.env, given->second);
+    } else if (!setting.default_value.empty()) {
+      setting.apply(config, setting.env, std::string(setting.default_value));
+    }
+  }
+  // Derived defaults (their rows' default_text says how).
   config.connection_limit = config.database.connection_limit.value_or(DefaultConnectionLimit());
   config.pool_timeout = config.database.pool_timeout.value_or(std::chrono::seconds(10));
-  config.pool_max_waiters = 4 * config.connection_limit;
-  if (auto it = raw.find("PHOTOFLOW_POOL_MAX_WAITERS"); it != raw.end()) {
-    config.pool_max_waiters =
-        ParseWholeNumber("PHOTOFLOW_POOL_MAX_WAITERS", it->second, 0, 1000000);
+  if (!raw.contains("PHOTOFLOW_POOL_MAX_WAITERS")) {
+    config.pool_max_waiters = 4 * config.connection_limit;
   }
-
-  if (auto it = raw.find("PHOTOFLOW_LISTEN"); it != raw.end()) {
-    CheckListenAddress("PHOTOFLOW_LISTEN", it->second);
-    config.listen_address = it->second;
-  }
-  if (auto it = raw.find("PHOTOFLOW_METRICS_LISTEN"); it != raw.end()) {
-    if (!it->second.empty()) CheckListenAddress("PHOTOFLOW_METRICS_LISTEN", it->second);
-    config.metrics_listen_address = it->second;
-  }
-  if (auto it = raw.find("PHOTOFLOW_DB_STATS_INTERVAL"); it != raw.end()) {
-    config.db_stats_interval = ParseSeconds("PHOTOFLOW_DB_STATS_INTERVAL", it->second, 0.1, 86400);
-  }
-  if (auto it = raw.find("PHOTOFLOW_POOL_MAX_LIFETIME"); it != raw.end()) {
-    config.pool_max_lifetime = ParseSeconds("PHOTOFLOW_POOL_MAX_LIFETIME", it->second, 0, 604800);
-  }
-  if (auto it = raw.find("PHOTOFLOW_SHUTDOWN_GRACE"); it != raw.end()) {
-    config.shutdown_grace = ParseSeconds("PHOTOFLOW_SHUTDOWN_GRACE", it->second, 0, 3600);
-  }
-  if (auto it = raw.find("PHOTOFLOW_HEALTH_INTERVAL"); it != raw.end()) {
-    config.health_check_interval = ParseSeconds("PHOTOFLOW_HEALTH_INTERVAL", it->second, 0.1, 3600);
-  }
-  if (auto it = raw.find("PHOTOFLOW_LOG_LEVEL"); it != raw.end()) {
-    config.log_level = log::ParseLevel(it->second);
-  }
-  if (auto it = raw.find("PHOTOFLOW_MIGRATE"); it != raw.end()) {
-    config.migrate_on_start = ParseBool("PHOTOFLOW_MIGRATE", it->second);
-  }
-  const auto migrations = raw.find("PHOTOFLOW_MIGRATIONS_DIR");
-  config.migrations_dir = migrations != raw.end() && !migrations->second.empty()
-                              ? migrations->second
-                              : DefaultMigrationsDir();
+  if (config.migrations_dir.empty()) config.migrations_dir = DefaultMigrationsDir();
   return parsed;
 }
 
@@ -175,8 +214,10 @@ std::string HelpText(std::string_view program) {
   for (const Setting& setting : kSettings) {
     out << "  " << setting.flag;
     if (!setting.value_name.empty()) out << ' ' << setting.value_name;
-    out << "\n      env " << setting.env << ", default " << setting.default_text << ". "
-        << setting.help << "\n";
+    const std::string_view shown =
+        setting.default_text.empty() ? setting.default_value : setting.default_text;
+    out << "\n      env " << setting.env << ", default " << PlainText(shown) << ". " << setting.help
+        << "\n";
   }
   out << "  --help\n      Print this text and exit.\n\n"
       << "Pool size and wait come from DATABASE_URL: ?connection_limit=N (default 2 x cores + 1)\n"

@@ -12,15 +12,17 @@
 
 namespace photoflow::config {
 
-// Everything photoflow-server can be told, resolved to final values.
+// Everything photoflow-server can be told, resolved to final values. The
+// defaults live in the settings table (config.cpp, one row per setting), not
+// here: ParseCommandLine fills every member.
 struct Config {
   DatabaseUrl database;
-  std::string listen_address = "0.0.0.0:50051";
+  std::string listen_address;
   // Empty: no metrics endpoint.
-  std::string metrics_listen_address = "0.0.0.0:9464";
-  std::chrono::milliseconds db_stats_interval{std::chrono::seconds(15)};
+  std::string metrics_listen_address;
+  std::chrono::milliseconds db_stats_interval{0};
   // Pooled connections are replaced after this; zero keeps them for ever.
-  std::chrono::milliseconds pool_max_lifetime{std::chrono::minutes(30)};
+  std::chrono::milliseconds pool_max_lifetime{0};
   // Pool size: ?connection_limit= or 2 x cores + 1 (Prisma's default).
   int connection_limit = 0;
   // Longest wait for a free connection: ?pool_timeout= or 10 s; zero = no limit.
@@ -28,12 +30,25 @@ struct Config {
   // Calls allowed to wait for a connection at once; more fail at once with
   // RESOURCE_EXHAUSTED. Default 4 x connection_limit.
   int pool_max_waiters = 0;
-  std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
-  std::chrono::milliseconds health_check_interval{std::chrono::seconds(5)};
+  std::chrono::milliseconds shutdown_grace{0};
+  std::chrono::milliseconds health_check_interval{0};
   log::Level log_level = log::Level::kInfo;
   bool migrate_on_start = false;
   std::string migrations_dir;
 };
+
+// One setting as --help and the README table show it.
+struct SettingDoc {
+  std::string_view env;
+  std::string_view flag;
+  std::string_view value_name;     // empty for boolean switches
+  std::string_view default_value;  // empty when derived from other settings
+  std::string_view default_text;   // how a derived default is shown (Markdown)
+  std::string_view help;
+};
+
+// Every setting, in --help order.
+std::vector<SettingDoc> SettingDocs();
 
 // Reads an environment variable; injected so that tests control the environment.
 using EnvironmentLookup = std::function<std::optional<std::string>(std::string_view name)>;

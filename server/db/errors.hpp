@@ -1,13 +1,10 @@
 #pragma once
 
-#include <exception>
 #include <stdexcept>
-#include <string>
 
-#include <grpcpp/support/status.h>
-
-#include "log/logger.hpp"
-
+// What the pool and sessions throw besides libpqxx's own exceptions. The
+// transport knows how to answer each (api/database_errors.hpp); this layer
+// knows nothing of gRPC.
 namespace photoflow::db {
 
 // No connection became free within the pool timeout.
@@ -33,11 +30,5 @@ class DatabaseUnavailable : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// Maps an exception thrown while talking to PostgreSQL to the gRPC status a
-// client sees. This is the one place where SQLSTATEs become gRPC codes.
-// Details that could leak internals (SQL text, server messages) are logged,
-// not returned.
-grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger);
 
 }  // namespace photoflow::db

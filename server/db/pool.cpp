@@ -127,6 +127,10 @@ void ConnectionPool::Lease::CancelStatement() {
   if (cancel_target_) cancel_target_->Cancel(pool_->logger_);
 }
 
+void ConnectionPool::Lease::CancelHandle::Cancel() const {
+  if (target_) target_->Cancel(*logger_);
+}
+
 ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,
                                boost::asio::any_io_executor timers, log::Logger& logger)
     : options_(std::move(options)),

@@ -79,7 +79,26 @@ class ConnectionPool {
     void Reconnect();
     // Asks PostgreSQL to cancel the statement running on this lease's
     // connection (PQcancel); callable from any thread while the lease lives.
+    // Blocks while PQcancel connects: see CancelHandle.
     void CancelStatement();
+
+    // What another thread needs to cancel this lease's statement later: valid
+    // for ever, a no-op once the lease has given its connection back. PQcancel
+    // opens a connection to PostgreSQL and can block for minutes when the
+    // network is gone, so callers that must not block (gRPC reactions) run
+    // Cancel() on an executor of their own.
+    class CancelHandle {
+     public:
+      void Cancel() const;
+
+     private:
+      friend class Lease;
+      CancelHandle(std::shared_ptr<CancelTarget> target, log::Logger* logger)
+          : target_(std::move(target)), logger_(logger) {}
+      std::shared_ptr<CancelTarget> target_;
+      log::Logger* logger_;
+    };
+    CancelHandle cancel_handle() const { return {cancel_target_, &pool_->logger_}; }
 
    private:
     friend class ConnectionPool;

@@ -2,13 +2,15 @@
 
 namespace photoflow::db {
 
-const std::string* PooledConnection::PreparedName(const std::string& sql) {
+const std::string* PooledConnection::PreparedName(const Query& query) {
   if (!traits_.session_state) return nullptr;
-  if (auto found = prepared_.find(sql); found != prepared_.end()) return &found->second;
+  if (auto found = prepared_.find(query.text()); found != prepared_.end()) return &found->second;
   if (prepared_.size() >= kMaxPrepared) return nullptr;
-  std::string name = "photoflow_" + std::to_string(prepared_.size() + 1);
-  prepare(name, sql);
-  return &prepared_.emplace(sql, std::move(name)).first->second;
+  std::string name(query.name());
+  if (const int variant = ++variants_[name]; variant > 1) name += "_" + std::to_string(variant);
+  std::string text(query.text());
+  prepare(name, text);
+  return &prepared_.emplace(std::move(text), std::move(name)).first->second;
 }
 
 }  // namespace photoflow::db

@@ -1,10 +1,14 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include <pqxx/connection>
+
+#include "db/query.hpp"
 
 namespace photoflow::db {
 
@@ -29,18 +33,27 @@ class PooledConnection : public pqxx::connection {
   bool session_state() const { return traits_.session_state; }
   bool expired(Clock::time_point now) const { return now >= traits_.retire_at; }
 
-  // The name under which `sql` is prepared on this connection (registering it
-  // on first use; libpqxx prepares it on the server when first executed), or
-  // nullptr when statements are not prepared: no session state, or the
+  // The name under which `query` is prepared on this connection (registering
+  // it on first use; libpqxx prepares it on the server when first executed),
+  // or nullptr when statements are not prepared: no session state, or the
   // connection holds kMaxPrepared already (text built from a client's filter
-  // could otherwise grow the server's memory without bound).
-  const std::string* PreparedName(const std::string& sql);
+  // could otherwise grow the server's memory without bound). The name is the
+  // query's own; variants of one query (a list's filter, a read mask's
+  // columns) get "_2", "_3", ... appended.
+  const std::string* PreparedName(const Query& query);
 
   static constexpr std::size_t kMaxPrepared = 256;
 
  private:
   Traits traits_;
-  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  // Looked up by std::string_view without copying the text.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  // SQL text -> statement name.
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> prepared_;
+  std::unordered_map<std::string, int> variants_;  // query name -> texts prepared
 };
 
 }  // namespace photoflow::db

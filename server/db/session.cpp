@@ -4,11 +4,28 @@
 #include <string>
 
 #include "db/errors.hpp"
-#include "db/exec.hpp"
 
 namespace photoflow::db {
+namespace {
 
-void Session::ApplySettings(pqxx::transaction_base& transaction) const {
+// The call's remaining time as this transaction's statement_timeout.
+constexpr Query kSetStatementTimeout{
+    R"sql(SELECT pg_catalog.set_config('statement_timeout', $1, true))sql",
+    "session_set_statement_timeout"};
+
+// Behind PgBouncer: what a pooled session otherwise keeps, for this
+// transaction only. An empty $1 or $2 keeps the server's setting.
+constexpr Query kSetTransactionSettings{
+    R"sql(SELECT pg_catalog.set_config('TimeZone', 'UTC', true),
+       pg_catalog.set_config('search_path',
+         CASE WHEN $1 = '' THEN pg_catalog.current_setting('search_path') ELSE $1 END, true),
+       pg_catalog.set_config('statement_timeout',
+         CASE WHEN $2 = '' THEN pg_catalog.current_setting('statement_timeout') ELSE $2 END, true))sql",
+    "session_set_transaction_settings"};
+
+}  // namespace
+
+void Session::ApplySettings(Transaction& transaction) const {
   std::string timeout;  // empty: keep the server's statement_timeout
   if (deadline_) {
     const auto remaining =
@@ -19,19 +36,11 @@ void Session::ApplySettings(pqxx::transaction_base& transaction) const {
   PooledConnection& connection = lease_.connection();
   if (!connection.session_state()) {
     const std::string& schema = pool_.schema();
-    Exec(transaction,
-         "SELECT pg_catalog.set_config('TimeZone', 'UTC', true), "
-         "pg_catalog.set_config('search_path', "
-         "CASE WHEN $1 = '' THEN pg_catalog.current_setting('search_path') ELSE $1 END, true), "
-         "pg_catalog.set_config('statement_timeout', "
-         "CASE WHEN $2 = '' THEN pg_catalog.current_setting('statement_timeout') ELSE $2 END, "
-         "true)",
-         schema.empty() ? std::string() : connection.quote_name(schema), timeout);
+    transaction.Exec(kSetTransactionSettings,
+                     schema.empty() ? std::string() : connection.quote_name(schema), timeout);
     return;
   }
-  if (!timeout.empty()) {
-    Exec(transaction, "SELECT pg_catalog.set_config('statement_timeout', $1, true)", timeout);
-  }
+  if (!timeout.empty()) transaction.Exec(kSetStatementTimeout, timeout);
 }
 
 }  // namespace photoflow::db

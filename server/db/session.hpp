@@ -2,14 +2,15 @@
 
 #include <chrono>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
 #include <pqxx/except>
 #include <pqxx/transaction>
 
-#include "db/exec.hpp"
 #include "db/pool.hpp"
+#include "db/transaction.hpp"
 
 namespace photoflow::db {
 
@@ -19,16 +20,16 @@ class Session {
  public:
   using Clock = ConnectionPool::Clock;
   // Read-write, READ COMMITTED: row locks decide what concurrent writers see.
-  using WriteTransaction = PooledTransaction<pqxx::read_committed, pqxx::read_write>;
+  using WriteTransaction = pqxx::transaction<pqxx::read_committed, pqxx::read_write>;
   // Read-only snapshot: every statement of a read sees the same data (a task
   // and its comments agree with its comment counter).
-  using ReadTransaction = PooledTransaction<pqxx::repeatable_read, pqxx::read_only>;
+  using ReadTransaction = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
 
   Session(ConnectionPool& pool, ConnectionPool::Lease& lease,
           std::optional<Clock::time_point> deadline)
       : pool_(pool), lease_(lease), deadline_(deadline) {}
 
-  // Runs `work(pqxx::transaction_base&)` in one transaction and commits it
+  // Runs `work(db::Transaction&)` in one transaction and commits it
   // when `work` returns; an exception rolls everything back and propagates.
   template <typename Work>
   auto Write(Work&& work) {
@@ -39,25 +40,33 @@ class Session {
     return Run<ReadTransaction>(std::forward<Work>(work));
   }
 
+  // The name of the statement that ran last: after a failure, the one that
+  // failed (for logs).
+  std::string_view last_query() const { return last_query_; }
+
  private:
   // A connection that broke before anything was committed (a restarted
   // PostgreSQL leaves every pooled connection dead) is replaced in place and
   // the work retried once, so a restart costs no failed call; a transaction
   // rolled back by a serialization failure or deadlock is retried once too.
   // `work` may therefore run twice: it must only read and write the database.
-  template <typename Transaction, typename Work>
-  auto Run(Work&& work) -> std::invoke_result_t<Work&, pqxx::transaction_base&> {
+  template <typename PqxxTransaction, typename Work>
+  auto Run(Work&& work) -> std::invoke_result_t<Work&, Transaction&> {
     for (int attempt = 0;; ++attempt) {
       try {
-        Transaction transaction(lease_.connection());
+        last_query_ = "begin";
+        PqxxTransaction pqxx_transaction(lease_.connection());
+        Transaction transaction(pqxx_transaction, lease_.connection(), &last_query_);
         ApplySettings(transaction);
-        if constexpr (std::is_void_v<std::invoke_result_t<Work&, pqxx::transaction_base&>>) {
+        if constexpr (std::is_void_v<std::invoke_result_t<Work&, Transaction&>>) {
           work(transaction);
-          transaction.commit();
+          last_query_ = "commit";
+          pqxx_transaction.commit();
           return;
         } else {
           auto result = work(transaction);
-          transaction.commit();
+          last_query_ = "commit";
+          pqxx_transaction.commit();
           return result;
         }
       } catch (const pqxx::in_doubt_error&) {
@@ -83,11 +92,12 @@ class Session {
   // session state (PgBouncer) the transaction also sets the time zone and
   // search_path that pooled sessions otherwise keep. All SET LOCAL: nothing
   // outlives the transaction.
-  void ApplySettings(pqxx::transaction_base& transaction) const;
+  void ApplySettings(Transaction& transaction) const;
 
   ConnectionPool& pool_;
   ConnectionPool::Lease& lease_;
   std::optional<Clock::time_point> deadline_;
+  std::string_view last_query_;
 };
 
 }  // namespace photoflow::db

@@ -1,9 +1,8 @@
 #include "metrics/database_stats_collector.hpp"
 
-#include <boost/asio/post.hpp>
 #include <pqxx/transaction>
 
-#include "db/exec.hpp"
+#include "db/transaction.hpp"
 #include "store/database_statistics.hpp"
 
 namespace photoflow::metrics {
@@ -25,17 +24,19 @@ constexpr const char* kConnectionStates[] = {"active",
                                              "disabled"};
 
 // Longest a refresh may take on the database; a slow catalog must not pile up refreshes.
-constexpr std::chrono::seconds kRefreshStatementTimeout{5};
+constexpr db::Query kSetRefreshTimeout{
+    R"sql(SELECT pg_catalog.set_config('statement_timeout', '5000', true))sql",
+    "stats_set_statement_timeout"};
 
 }  // namespace
 
 DatabaseStatsCollector::DatabaseStatsCollector(prometheus::Registry& registry,
                                                OpenConnection open_connection, std::string schema,
+                                               boost::asio::any_io_executor housekeeping,
                                                std::chrono::milliseconds interval,
                                                log::Logger& logger)
     : open_connection_(std::move(open_connection)),
       schema_(std::move(schema)),
-      interval_(interval),
       logger_(logger),
       table_size_(GaugeFamily(registry, "photoflow_db_table_size_bytes",
                               "Disk space of a table with its indexes and TOAST "
@@ -63,7 +64,8 @@ DatabaseStatsCollector::DatabaseStatsCollector(prometheus::Registry& registry,
                   .Name("photoflow_db_stats_errors_total")
                   .Help("Statistics refreshes that failed (the gauges keep their last values).")
                   .Register(registry)
-                  .Add({})) {
+                  .Add({})),
+      task_(std::move(housekeeping), interval, [this] { Refresh(); }) {
   for (const char* state : kConnectionStates) {
     connection_states_[state] = &connections_.Add({{"state", state}});
   }
@@ -73,29 +75,10 @@ DatabaseStatsCollector::~DatabaseStatsCollector() { Stop(); }
 
 void DatabaseStatsCollector::Start() {
   Refresh();
-  work_.emplace(io_.get_executor());
-  boost::asio::post(io_, [this] { ScheduleNext(); });
-  thread_ = std::thread([this] { io_.run(); });
+  task_.Start();
 }
 
-void DatabaseStatsCollector::Stop() {
-  if (!thread_.joinable()) return;
-  boost::asio::post(io_, [this] {
-    stopping_ = true;  // a timer that fired already must not schedule another
-    timer_.cancel();
-  });
-  work_.reset();
-  thread_.join();
-}
-
-void DatabaseStatsCollector::ScheduleNext() {
-  timer_.expires_after(interval_);
-  timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error || stopping_) return;
-    Refresh();
-    ScheduleNext();
-  });
-}
+void DatabaseStatsCollector::Stop() { task_.Stop(); }
 
 DatabaseStatsCollector::TableGauges& DatabaseStatsCollector::GaugesFor(const std::string& table) {
   auto found = tables_.find(table);
@@ -112,11 +95,11 @@ bool DatabaseStatsCollector::Refresh() {
   store::database_statistics::DatabaseStatistics statistics;
   try {
     if (!connection_ || !connection_->is_open()) connection_ = open_connection_();
-    pqxx::transaction<pqxx::read_committed, pqxx::read_only> txn(*connection_);
-    db::Exec(txn, "SELECT pg_catalog.set_config('statement_timeout', $1, true)",
-             std::to_string(std::chrono::milliseconds(kRefreshStatementTimeout).count()));
+    pqxx::transaction<pqxx::read_committed, pqxx::read_only> pqxx_transaction(*connection_);
+    db::Transaction txn(pqxx_transaction, *connection_);
+    txn.Exec(kSetRefreshTimeout);
     statistics = store::database_statistics::Read(txn, schema_);
-    txn.commit();
+    pqxx_transaction.commit();
   } catch (const std::exception& error) {
     connection_.reset();  // reconnect next time
     errors_.Increment();

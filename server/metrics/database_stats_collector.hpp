@@ -7,24 +7,22 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/any_io_executor.hpp>
 
+#include "common/periodic_task.hpp"
 #include "db/pooled_connection.hpp"
 #include "log/logger.hpp"
 
 namespace photoflow::metrics {
 
 // Database size, per-table size and row estimates, and connection states,
-// read on a timer over a connection of its own and kept in gauges: a scrape
+// read on a timer (on the `housekeeping` executor) over a connection of its
+// own and kept in gauges: a scrape
 // only reads the last values and never waits on PostgreSQL (which may be slow
 // or down exactly when someone looks at the dashboard).
 class DatabaseStatsCollector {
@@ -32,14 +30,13 @@ class DatabaseStatsCollector {
   using OpenConnection = std::function<std::unique_ptr<db::PooledConnection>()>;
 
   DatabaseStatsCollector(prometheus::Registry& registry, OpenConnection open_connection,
-                         std::string schema, std::chrono::milliseconds interval,
-                         log::Logger& logger);
+                         std::string schema, boost::asio::any_io_executor housekeeping,
+                         std::chrono::milliseconds interval, log::Logger& logger);
   ~DatabaseStatsCollector();
   DatabaseStatsCollector(const DatabaseStatsCollector&) = delete;
   DatabaseStatsCollector& operator=(const DatabaseStatsCollector&) = delete;
 
-  // Refreshes now (so that the first scrape has values), then every interval
-  // on a thread of its own.
+  // Refreshes now (so that the first scrape has values), then every interval.
   void Start();
   // Stops the timer, waiting for a refresh in progress. Idempotent.
   void Stop();
@@ -55,12 +52,10 @@ class DatabaseStatsCollector {
     prometheus::Gauge* dead_rows = nullptr;
   };
 
-  void ScheduleNext();
   TableGauges& GaugesFor(const std::string& table);
 
   OpenConnection open_connection_;
   const std::string schema_;
-  const std::chrono::milliseconds interval_;
   log::Logger& logger_;
 
   prometheus::Family<prometheus::Gauge>& table_size_;
@@ -78,11 +73,8 @@ class DatabaseStatsCollector {
   std::map<std::string, prometheus::Gauge*> connection_states_;
   bool last_refresh_failed_ = false;
 
-  boost::asio::io_context io_;
-  boost::asio::steady_timer timer_{io_};
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  bool stopping_ = false;  // used on the collector's thread only
-  std::thread thread_;
+  // Last: stopped (by its destructor) before anything it uses goes away.
+  common::PeriodicTask task_;
 };
 
 }  // namespace photoflow::metrics

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "model/field_sql.hpp"
 #include "query/task_fields.hpp"
 
 namespace photoflow::query {
@@ -104,7 +105,7 @@ struct FilterNode {
   enum class Kind { kAnd, kOr, kNot, kComparison };
   Kind kind = Kind::kComparison;
   std::vector<std::unique_ptr<FilterNode>> children;  // kAnd, kOr: 2; kNot: 1
-  const QueryField* field = nullptr;                  // kComparison
+  const FieldSpec* field = nullptr;                   // kComparison
   Token op;
   Token value;
 };
@@ -195,10 +196,10 @@ class Parser {
                         name.position);
     }
     auto node = std::make_unique<FilterNode>();
-    node->field = FindTaskField(name.text);
+    node->field = FindFilterableTaskField(name.text);
     if (node->field == nullptr) {
       throw FilterError(
-          "unknown field '" + name.text + "' (filterable: " + TaskQueryFieldNames() + ")",
+          "unknown field '" + name.text + "' (filterable: " + FilterableTaskFieldNames() + ")",
           name.position);
     }
     if (++comparisons_ > kMaxFilterComparisons) {
@@ -249,7 +250,7 @@ class Compiler {
     return "FALSE";
   }
 
-  std::string Comparison(const QueryField& field, const Token& op, const Token& value) {
+  std::string Comparison(const FieldSpec& field, const Token& op, const Token& value) {
     const std::string column(field.column);
     if (op.text == ":") {
       if (field.type != FieldType::kText) {
@@ -298,6 +299,8 @@ class Compiler {
       case FieldType::kText:
         ExpectKind(value, TokenKind::kString, "a double-quoted string");
         return column + " " + sql_operator + " " + AddTypedParameter(field, value.text);
+      case FieldType::kRelation:
+        break;  // never filterable
     }
     throw FilterError("unsupported field", op.position);
   }
@@ -325,9 +328,9 @@ class Compiler {
     return "$" + std::to_string(next_parameter_++);
   }
 
-  std::string AddTypedParameter(const QueryField& field, std::string value) {
+  std::string AddTypedParameter(const FieldSpec& field, std::string value) {
     parameters_.push_back(std::move(value));
-    return TypedParameterSql(field.type, next_parameter_++);
+    return model::ParameterSql(field.type, next_parameter_++);
   }
 
   int next_parameter_;

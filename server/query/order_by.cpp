@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "model/field_sql.hpp"
+
 namespace photoflow::query {
 namespace {
 
@@ -27,10 +29,10 @@ std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by) {
       const std::string_view name = item.substr(0, space);
       const std::string_view direction =
           space == std::string_view::npos ? std::string_view() : Trim(item.substr(space));
-      const QueryField* field = FindTaskField(name);
+      const FieldSpec* field = FindSortableTaskField(name);
       if (field == nullptr) {
         throw std::invalid_argument("unknown field '" + std::string(name) +
-                                    "' (sortable: " + TaskQueryFieldNames() + ")");
+                                    "' (sortable: " + SortableTaskFieldNames() + ")");
       }
       if (!direction.empty() && direction != "asc" && direction != "desc") {
         throw std::invalid_argument("direction after '" + std::string(name) +
@@ -49,7 +51,8 @@ std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by) {
   // The implicit tie-breaker sorts like the last key, so that a one-direction
   // order ("due_at desc") stays one-direction and its keyset condition can use
   // an index range.
-  if (!has_id) keys.push_back({FindTaskField("id"), !keys.empty() && keys.back().descending});
+  if (!has_id)
+    keys.push_back({FindSortableTaskField("id"), !keys.empty() && keys.back().descending});
   return keys;
 }
 
@@ -90,6 +93,8 @@ bool IsValidKeyValue(FieldType type, const std::string& value) {
       return value == "true" || value == "false";
     case FieldType::kText:
       return value.find('\0') == std::string::npos;  // PostgreSQL text cannot hold NUL
+    case FieldType::kRelation:
+      return false;  // never sortable
   }
   return false;
 }
@@ -100,7 +105,8 @@ SqlCondition AfterKeyCondition(const std::vector<SortKey>& keys,
   condition.parameters = last;
   std::vector<std::string> values;
   for (size_t i = 0; i < keys.size(); ++i) {
-    values.push_back(TypedParameterSql(keys[i].field->type, first_parameter + static_cast<int>(i)));
+    values.push_back(
+        model::ParameterSql(keys[i].field->type, first_parameter + static_cast<int>(i)));
   }
   const bool uniform = std::all_of(keys.begin(), keys.end(), [&keys](const SortKey& key) {
     return key.descending == keys.front().descending;

@@ -11,8 +11,10 @@
 namespace photoflow::query {
 
 struct SortKey {
-  const QueryField* field;
+  const FieldSpec* field;  // a registry row flagged kSortable
   bool descending;
+  // Its index in the registry (model::kTaskFields).
+  model::FieldIndex index() const { return TaskFieldIndex(field); }
 };
 
 // Parses "due_at, id desc" (AIP-132). `id` is appended as the final

@@ -1,51 +1,41 @@
 #include "query/task_fields.hpp"
 
 namespace photoflow::query {
+namespace {
 
-const std::vector<QueryField>& TaskQueryFields() {
-  static const std::vector<QueryField> fields = {
-      {"id", "id", FieldType::kInteger},
-      {"title", "task", FieldType::kText},
-      {"additional_information", "additional_information", FieldType::kText},
-      {"status", "status", FieldType::kText},
-      {"is_finished", "is_finished", FieldType::kBoolean},
-      {"task_column", "\"taskColumn\"", FieldType::kText},
-      {"due_at", "\"dueAt\"", FieldType::kTimestamp},
-      {"created_at", "created_at", FieldType::kTimestamp},
-      {"amount_of_comments", "amount_of_comments", FieldType::kInteger},
-  };
-  return fields;
+using model::kTaskFields;
+
+const FieldSpec* FindWith(std::string_view name, model::FieldFlag flag) {
+  const model::FieldIndex index = model::FindField(kTaskFields, name);
+  if (index == kTaskFields.size() || !kTaskFields[index].Has(flag)) return nullptr;
+  return &kTaskFields[index];
 }
 
-const QueryField* FindTaskField(std::string_view name) {
-  for (const QueryField& field : TaskQueryFields()) {
-    if (field.name == name) return &field;
-  }
-  return nullptr;
-}
-
-std::string TaskQueryFieldNames() {
+std::string NamesWith(model::FieldFlag flag) {
   std::string names;
-  for (const QueryField& field : TaskQueryFields()) {
+  for (const FieldSpec& field : kTaskFields) {
+    if (!field.Has(flag)) continue;
     if (!names.empty()) names += ", ";
     names += field.name;
   }
   return names;
 }
 
-std::string TypedParameterSql(FieldType type, int index) {
-  std::string parameter = "$" + std::to_string(index);
-  switch (type) {
-    case FieldType::kInteger:
-      return parameter + "::integer";
-    case FieldType::kBoolean:
-      return parameter + "::boolean";
-    case FieldType::kTimestamp:
-      return "('epoch'::timestamp + " + parameter + "::bigint * interval '1 millisecond')";
-    case FieldType::kText:
-      return parameter + "::text";
-  }
-  return parameter;
+}  // namespace
+
+const FieldSpec* FindFilterableTaskField(std::string_view name) {
+  return FindWith(name, model::kFilterable);
+}
+
+const FieldSpec* FindSortableTaskField(std::string_view name) {
+  return FindWith(name, model::kSortable);
+}
+
+std::string FilterableTaskFieldNames() { return NamesWith(model::kFilterable); }
+std::string SortableTaskFieldNames() { return NamesWith(model::kSortable); }
+
+model::FieldIndex TaskFieldIndex(const FieldSpec* field) {
+  return static_cast<model::FieldIndex>(field - kTaskFields.data());
 }
 
 }  // namespace photoflow::query

@@ -2,29 +2,27 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "model/task_fields.hpp"
+
+// The Task fields that `filter` and `order_by` accept: the registry's rows
+// flagged kFilterable and kSortable (model/task_fields.hpp).
 namespace photoflow::query {
 
-enum class FieldType { kInteger, kText, kBoolean, kTimestamp };
+using model::FieldSpec;
+using model::FieldType;
 
-// A Task field that `filter` and `order_by` accept, with the SQL of its column.
-struct QueryField {
-  std::string_view name;    // API name, e.g. "due_at"
-  std::string_view column;  // SQL, e.g. "\"dueAt\""
-  FieldType type;
-};
+// nullptr when `name` is not a field `filter` may compare.
+const FieldSpec* FindFilterableTaskField(std::string_view name);
+// nullptr when `name` is not a field `order_by` may name.
+const FieldSpec* FindSortableTaskField(std::string_view name);
 
-const std::vector<QueryField>& TaskQueryFields();
+// "id, created_at, ..." for error messages.
+std::string FilterableTaskFieldNames();
+std::string SortableTaskFieldNames();
 
-// nullptr when `name` is not a queryable Task field.
-const QueryField* FindTaskField(std::string_view name);
-
-// "id, title, ..." for error messages.
-std::string TaskQueryFieldNames();
-
-// SQL for parameter $index converted to the field's column type; timestamps
-// travel as milliseconds since the epoch (UTC).
-std::string TypedParameterSql(FieldType type, int index);
+// The registry index of a field FindFilterableTaskField or
+// FindSortableTaskField returned.
+model::FieldIndex TaskFieldIndex(const FieldSpec* field);
 
 }  // namespace photoflow::query

@@ -4,34 +4,31 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/transaction_base>
-
+#include "db/transaction.hpp"
 #include "store/rows.hpp"
 
 // Every SQL statement that touches "task_comments" on behalf of CommentService
-// (and TaskService's read_mask "comments").
+// (and TaskService's read_mask "comments"). Column lists derive from the
+// Comment registry (model/comment_fields.hpp).
 namespace photoflow::store::comments {
 
 // Inserts a comment and increments its task's amount_of_comments, in that
 // task's row-lock order; nullopt when the task does not exist.
-std::optional<CommentRow> Insert(pqxx::transaction_base& txn, int32_t task_id,
-                                 const std::string& text);
+std::optional<CommentRow> Insert(db::Transaction& txn, int32_t task_id, const std::string& text);
 
-std::optional<CommentRow> Find(pqxx::transaction_base& txn, int32_t id);
+std::optional<CommentRow> Find(db::Transaction& txn, int32_t id);
 
 // Up to `limit` comments of a task with id > after_id, oldest first.
-std::vector<CommentRow> ListAfter(pqxx::transaction_base& txn, int32_t task_id, int32_t after_id,
+std::vector<CommentRow> ListAfter(db::Transaction& txn, int32_t task_id, int32_t after_id,
                                   int limit);
 
 // Every comment of the given tasks, oldest first, in one query.
-std::vector<CommentRow> ListForTasks(pqxx::transaction_base& txn,
-                                     const std::vector<int32_t>& task_ids);
+std::vector<CommentRow> ListForTasks(db::Transaction& txn, const std::vector<int32_t>& task_ids);
 
-std::optional<CommentRow> UpdateText(pqxx::transaction_base& txn, int32_t id,
-                                     const std::string& text);
+std::optional<CommentRow> UpdateText(db::Transaction& txn, int32_t id, const std::string& text);
 
 // Deletes a comment and decrements its task's amount_of_comments; false when
 // the comment does not exist.
-bool Delete(pqxx::transaction_base& txn, int32_t id);
+bool Delete(db::Transaction& txn, int32_t id);
 
 }  // namespace photoflow::store::comments

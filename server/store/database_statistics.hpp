@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/transaction_base>
+#include "db/transaction.hpp"
 
 // Every SQL statement behind the database metrics. All read PostgreSQL's
 // catalogs and cumulative statistics, never the tables themselves, so their
@@ -28,6 +28,6 @@ struct DatabaseStatistics {
 };
 
 // Reads everything for the tables of `schema` (empty: the current schema).
-DatabaseStatistics Read(pqxx::transaction_base& txn, const std::string& schema);
+DatabaseStatistics Read(db::Transaction& txn, const std::string& schema);
 
 }  // namespace photoflow::store::database_statistics

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include <pqxx/transaction_base>
+#include "db/transaction.hpp"
 
 // Every SQL statement on "photoflow_request_ids", the idempotency keys of the
 // create methods (AIP-155).
@@ -19,14 +19,14 @@ struct Claim {
 // same key waits here until the first one commits (then sees it as a
 // duplicate) or rolls back (then claims the key itself). Keys older than 24
 // hours are claimed anew.
-Claim ClaimKey(pqxx::transaction_base& txn, const std::string& request_id,
-               const std::string& method, const std::string& request_hash);
+Claim ClaimKey(db::Transaction& txn, const std::string& request_id, const std::string& method,
+               const std::string& request_hash);
 
 // Records what the claiming call created.
-void RecordResource(pqxx::transaction_base& txn, const std::string& request_id,
-                    const std::string& method, int32_t resource_id);
+void RecordResource(db::Transaction& txn, const std::string& request_id, const std::string& method,
+                    int32_t resource_id);
 
 // Removes up to `limit` keys older than 24 hours, so the table stays small.
-void DeleteExpired(pqxx::transaction_base& txn, int limit);
+void DeleteExpired(db::Transaction& txn, int limit);
 
 }  // namespace photoflow::store::request_ids

@@ -1,153 +1,143 @@
 #include "store/task_store.hpp"
 
 #include <pqxx/prepared_statement>
-#include <pqxx/result>
 
-#include "db/exec.hpp"
-#include "store/sql_fragments.hpp"
+#include "store/record_sql.hpp"
 
 namespace photoflow::store::tasks {
 namespace {
 
-// The selectable columns; statements select them in this order.
-struct Column {
-  TaskField field;
-  const char* sql;
-};
-constexpr Column kColumns[] = {
-    {kTaskId, "id"},
-    {kTaskCreatedAt, PF_EPOCH_MS("created_at")},
-    {kTaskDueAt, PF_EPOCH_MS("\"dueAt\"")},
-    {kTaskTitle, "task"},
-    {kTaskAdditionalInformation, "additional_information"},
-    {kTaskStatus, "status"},
-    {kTaskIsFinished, "is_finished"},
-    {kTaskTaskColumn, "\"taskColumn\""},
-    {kTaskAmountOfComments, "amount_of_comments"},
-    {kTaskEtag, "xmin::text"},
-};
+using model::Bit;
+using model::FieldSpec;
+using model::kTaskFields;
 
-std::string SelectList(TaskFieldSet fields) {
-  std::string list;
-  for (const Column& column : kColumns) {
-    if ((fields & column.field) == 0) continue;
-    if (!list.empty()) list += ", ";
-    list += column.sql;
-  }
-  return list;
+constexpr db::Query kExists{R"sql(SELECT 1 FROM "Tasks" WHERE id = $1)sql", "task_exists"};
+
+constexpr db::Query kDelete{
+    R"sql(DELETE FROM "Tasks" WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING id)sql",
+    "task_delete"};
+
+// The statements below derive their column lists from the registry; each is
+// built once, on first use, and never changes after.
+
+// INSERT of every writable field, as $1..$n in registry order.
+const db::Query& InsertQuery() {
+  static const std::string text = [] {
+    std::string columns;
+    std::string values;
+    int parameter = 0;
+    for (const FieldSpec& field : kTaskFields) {
+      if (!field.Has(model::kWritable)) continue;
+      const std::string separator = parameter == 0 ? "" : ", ";
+      ++parameter;
+      columns += separator + std::string(field.column);
+      values += separator + model::ParameterSql(field.type, parameter);
+    }
+    return "INSERT INTO \"Tasks\" (" + columns + ") VALUES (" + values + ") RETURNING " +
+           SelectList(kTaskFields, model::kTaskColumns);
+  }();
+  static const db::Query query{text, "task_insert"};
+  return query;
 }
 
-// Reads the `fields` columns (selected in kColumns order); the others keep
-// their defaults.
-TaskRow ReadTask(const pqxx::row& row, TaskFieldSet fields = kAllTaskFields) {
-  TaskRow task;
-  pqxx::row::size_type index = 0;
-  for (const Column& column : kColumns) {
-    if ((fields & column.field) == 0) continue;
-    const pqxx::field value = row[index++];
-    switch (column.field) {
-      case kTaskId:
-        task.id = value.as<int32_t>();
-        break;
-      case kTaskCreatedAt:
-        task.created_at_ms = value.as<int64_t>();
-        break;
-      case kTaskDueAt:
-        task.values.due_at_ms = value.as<int64_t>();
-        break;
-      case kTaskTitle:
-        task.values.title = value.as<std::string>();
-        break;
-      case kTaskAdditionalInformation:
-        task.values.additional_information = value.as<std::string>();
-        break;
-      case kTaskStatus:
-        task.values.status = value.as<std::string>();
-        break;
-      case kTaskIsFinished:
-        task.values.is_finished = value.as<bool>();
-        break;
-      case kTaskTaskColumn:
-        task.values.task_column = value.as<std::string>();
-        break;
-      case kTaskAmountOfComments:
-        task.amount_of_comments = value.as<int32_t>();
-        break;
-      case kTaskEtag:
-        task.etag = value.as<std::string>();
-        break;
+// UPDATE of task $1 guarded by etag $2; each updatable field then takes two
+// parameters: whether to write it, and its value.
+const db::Query& UpdateQuery() {
+  static const std::string text = [] {
+    std::string assignments;
+    int parameter = 2;
+    for (const FieldSpec& field : kTaskFields) {
+      if (!field.Updatable()) continue;
+      const std::string column(field.column);
+      const int write = ++parameter;
+      const int value = ++parameter;
+      assignments += (assignments.empty() ? "" : ", ") + column + " = CASE WHEN $" +
+                     std::to_string(write) + "::boolean THEN " +
+                     model::ParameterSql(field.type, value) + " ELSE " + column + " END";
     }
-  }
-  return task;
+    return "UPDATE \"Tasks\" SET " + assignments +
+           " WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING " +
+           SelectList(kTaskFields, model::kTaskColumns);
+  }();
+  static const db::Query query{text, "task_update"};
+  return query;
+}
+
+std::string FindSql(model::FieldSet fields) {
+  return "SELECT " + SelectList(kTaskFields, fields) + " FROM \"Tasks\" WHERE id = $1";
+}
+
+// The whole row by id; other field sets (read masks) are variants of it.
+const db::Query& FindQuery() {
+  static const std::string text = FindSql(model::kTaskColumns);
+  static const db::Query query{text, "task_find"};
+  return query;
 }
 
 }  // namespace
 
-TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values) {
-  const pqxx::result result = db::Exec(txn, 
-      "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status, is_finished, "
-      "\"taskColumn\") VALUES (" PF_FROM_EPOCH_MS("$1") ", $2, $3, $4, $5, $6) "
-      "RETURNING " + SelectList(kAllTaskFields),
-      values.due_at_ms, values.title, values.additional_information, values.status,
-      values.is_finished, values.task_column);
-  return ReadTask(result.at(0));
-}
-
-std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id, TaskFieldSet fields) {
+TaskRow Insert(db::Transaction& txn, const TaskRow& values) {
+  std::vector<std::string> parameters;
+  for (size_t i = 0; i < kTaskFields.size(); ++i) {
+    if (kTaskFields[i].Has(model::kWritable)) {
+      parameters.push_back(model::ParameterText(kTaskFields[i].type, values[i]));
+    }
+  }
   const pqxx::result result =
-      db::Exec(txn, "SELECT " + SelectList(fields | kTaskId) + " FROM \"Tasks\" WHERE id = $1", id);
-  if (result.empty()) return std::nullopt;
-  return ReadTask(result[0], fields | kTaskId);
+      txn.Exec(InsertQuery(), pqxx::prepare::make_dynamic_params(parameters));
+  return ReadRecord<TaskRow>(result.at(0), model::kTaskColumns);
 }
 
-bool Exists(pqxx::transaction_base& txn, int32_t id) {
-  return !db::Exec(txn, "SELECT 1 FROM \"Tasks\" WHERE id = $1", id).empty();
+std::optional<TaskRow> Find(db::Transaction& txn, int32_t id, model::FieldSet fields) {
+  fields = (fields | Bit(model::kTaskId)) & model::kTaskColumns;
+  pqxx::result result;
+  if (fields == model::kTaskColumns) {
+    result = txn.Exec(FindQuery(), id);
+  } else {
+    const std::string text = FindSql(fields);
+    result = txn.Exec(db::Query{text, "task_find"}, id);
+  }
+  if (result.empty()) return std::nullopt;
+  return ReadRecord<TaskRow>(result[0], fields);
 }
+
+bool Exists(db::Transaction& txn, int32_t id) { return !txn.Exec(kExists, id).empty(); }
 
 std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter,
-                    TaskFieldSet fields) {
-  return "SELECT " + SelectList(fields) + " FROM \"Tasks\" WHERE " + where + " ORDER BY " +
-         order_by + " LIMIT $" + std::to_string(limit_parameter);
+                    model::FieldSet fields) {
+  return "SELECT " + SelectList(kTaskFields, fields) + " FROM \"Tasks\" WHERE " + where +
+         " ORDER BY " + order_by + " LIMIT $" + std::to_string(limit_parameter);
 }
 
-std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
+std::vector<TaskRow> List(db::Transaction& txn, const std::string& where,
                           const std::vector<std::string>& parameters, const std::string& order_by,
-                          int limit, TaskFieldSet fields) {
+                          int limit, model::FieldSet fields) {
   std::vector<std::string> values = parameters;
   values.push_back(std::to_string(limit));
-  const pqxx::result result = db::Exec(txn, ListSql(where, order_by, values.size(), fields),
-                                       pqxx::prepare::make_dynamic_params(values));
-  std::vector<TaskRow> tasks;
-  tasks.reserve(result.size());
-  for (const pqxx::row& row : result) tasks.push_back(ReadTask(row, fields));
-  return tasks;
+  const std::string text = ListSql(where, order_by, values.size(), fields);
+  return ReadRecords<TaskRow>(
+      txn.Exec(db::Query{text, "task_list"}, pqxx::prepare::make_dynamic_params(values)), fields);
 }
 
-UpdateResult Update(pqxx::transaction_base& txn, int32_t id, const TaskValues& values,
-                    const TaskColumns& columns, const std::string& expected_etag) {
-  const pqxx::result result = db::Exec(txn, 
-      "UPDATE \"Tasks\" SET "
-      "\"dueAt\" = CASE WHEN $2::boolean THEN " PF_FROM_EPOCH_MS("$3") " ELSE \"dueAt\" END, "
-      "task = CASE WHEN $4::boolean THEN $5 ELSE task END, "
-      "additional_information = CASE WHEN $6::boolean THEN $7 ELSE additional_information END, "
-      "status = CASE WHEN $8::boolean THEN $9 ELSE status END, "
-      "is_finished = CASE WHEN $10::boolean THEN $11::boolean ELSE is_finished END, "
-      "\"taskColumn\" = CASE WHEN $12::boolean THEN $13 ELSE \"taskColumn\" END "
-      "WHERE id = $1 AND ($14 = '' OR xmin::text = $14) "
-      "RETURNING " + SelectList(kAllTaskFields),
-      id, columns.due_at, values.due_at_ms, columns.title, values.title,
-      columns.additional_information, values.additional_information, columns.status,
-      values.status, columns.is_finished, values.is_finished, columns.task_column,
-      values.task_column, expected_etag);
-  if (!result.empty()) return {WriteOutcome::kDone, ReadTask(result[0])};
+UpdateResult Update(db::Transaction& txn, int32_t id, const TaskRow& values,
+                    model::FieldSet columns, const std::string& expected_etag) {
+  std::vector<std::string> parameters{std::to_string(id), expected_etag};
+  for (size_t i = 0; i < kTaskFields.size(); ++i) {
+    if (!kTaskFields[i].Updatable()) continue;
+    const bool write = (columns & Bit(i)) != 0;
+    parameters.emplace_back(write ? "true" : "false");
+    parameters.push_back(model::ParameterText(kTaskFields[i].type, values[i]));
+  }
+  const pqxx::result result =
+      txn.Exec(UpdateQuery(), pqxx::prepare::make_dynamic_params(parameters));
+  if (!result.empty()) {
+    return {WriteOutcome::kDone, ReadRecord<TaskRow>(result[0], model::kTaskColumns)};
+  }
   return {Exists(txn, id) ? WriteOutcome::kStaleEtag : WriteOutcome::kNotFound, std::nullopt};
 }
 
-WriteOutcome Delete(pqxx::transaction_base& txn, int32_t id, const std::string& expected_etag) {
-  const pqxx::result result = db::Exec(
-      txn, "DELETE FROM \"Tasks\" WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING id", id,
-      expected_etag);
-  if (!result.empty()) return WriteOutcome::kDone;
+WriteOutcome Delete(db::Transaction& txn, int32_t id, const std::string& expected_etag) {
+  if (!txn.Exec(kDelete, id, expected_etag).empty()) return WriteOutcome::kDone;
   return Exists(txn, id) ? WriteOutcome::kStaleEtag : WriteOutcome::kNotFound;
 }
 

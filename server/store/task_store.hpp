@@ -4,45 +4,47 @@
 #include <string>
 #include <vector>
 
-#include <pqxx/transaction_base>
-
+#include "db/transaction.hpp"
 #include "store/rows.hpp"
 
-// Every SQL statement that touches "Tasks" on behalf of TaskService.
+// Every SQL statement that touches "Tasks" on behalf of TaskService. Column
+// lists and the insert and update statements derive from the Task registry
+// (model/task_fields.hpp).
 namespace photoflow::store::tasks {
 
-TaskRow Insert(pqxx::transaction_base& txn, const TaskValues& values);
+// Writes the writable fields of `values`; returns the new row, every column.
+TaskRow Insert(db::Transaction& txn, const TaskRow& values);
 
 // Selects only `fields` (and id); the other members keep their defaults.
-std::optional<TaskRow> Find(pqxx::transaction_base& txn, int32_t id,
-                            TaskFieldSet fields = kAllTaskFields);
+std::optional<TaskRow> Find(db::Transaction& txn, int32_t id,
+                            model::FieldSet fields = model::kTaskColumns);
 
-bool Exists(pqxx::transaction_base& txn, int32_t id);
+bool Exists(db::Transaction& txn, int32_t id);
 
-// Up to `limit` tasks matching `where`, in `order_by` order, selecting only
-// `fields`. `where` and
-// `order_by` are built by query/ from whitelisted column names and $n
-// placeholders only; `parameters` holds every value, bound as $1..$n.
-// The statement List runs (exposed so that tests can EXPLAIN it); the limit is
-// parameter $limit_parameter.
+// The statement List runs (exposed so that tests can EXPLAIN it): up to
+// $limit_parameter tasks matching `where`, in `order_by` order, selecting
+// only `fields`. `where` and `order_by` are built by query/ from registry
+// columns and $n placeholders only.
 std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter,
-                    TaskFieldSet fields = kAllTaskFields);
+                    model::FieldSet fields = model::kTaskColumns);
 
-std::vector<TaskRow> List(pqxx::transaction_base& txn, const std::string& where,
+// `parameters` holds every value of `where`, bound as $1..$n.
+std::vector<TaskRow> List(db::Transaction& txn, const std::string& where,
                           const std::vector<std::string>& parameters, const std::string& order_by,
-                          int limit, TaskFieldSet fields = kAllTaskFields);
+                          int limit, model::FieldSet fields = model::kTaskColumns);
 
 struct UpdateResult {
   WriteOutcome outcome = WriteOutcome::kNotFound;
   std::optional<TaskRow> row;  // the new row when outcome is kDone
 };
 
-// Writes the `columns` of `values` to task `id` in one statement. A non-empty
-// `expected_etag` must equal the row's current etag or nothing is written.
-UpdateResult Update(pqxx::transaction_base& txn, int32_t id, const TaskValues& values,
-                    const TaskColumns& columns, const std::string& expected_etag);
+// Writes the `columns` of `values` (updatable fields only) to task `id` in one
+// statement. A non-empty `expected_etag` must equal the row's current etag or
+// nothing is written.
+UpdateResult Update(db::Transaction& txn, int32_t id, const TaskRow& values,
+                    model::FieldSet columns, const std::string& expected_etag);
 
 // Deletes task `id` and, by ON DELETE CASCADE, its comments.
-WriteOutcome Delete(pqxx::transaction_base& txn, int32_t id, const std::string& expected_etag);
+WriteOutcome Delete(db::Transaction& txn, int32_t id, const std::string& expected_etag);
 
 }  // namespace photoflow::store::tasks

@@ -15,9 +15,10 @@
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
-#include "db/exec.hpp"
 #include "db/pool.hpp"
+#include "db/query.hpp"
 #include "db/session.hpp"
+#include "db/transaction.hpp"
 #include "support/child_process.hpp"
 #include "support/free_port.hpp"
 #include "support/pool_lease.hpp"
@@ -179,8 +180,10 @@ TEST(PgBouncerTest, WithoutPgbouncerTruePreparedStatementsCollide) {
     db::ConnectionPool::Lease second = testing::AcquireLease(pool);
     for (db::ConnectionPool::Lease* lease : {&first, &second}) {
       db::Session session(pool, *lease, std::nullopt);
-      session.Read([](pqxx::transaction_base& txn) {
-        return db::Exec(txn, "SELECT count(*) FROM \"Tasks\"")[0][0].as<int>();
+      session.Read([](db::Transaction& txn) {
+        return txn
+            .Exec(db::Query{R"sql(SELECT count(*) FROM "Tasks")sql", "test_count_tasks"})[0][0]
+            .as<int>();
       });
     }
   };

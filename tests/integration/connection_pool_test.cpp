@@ -18,9 +18,10 @@
 #include <pqxx/nontransaction>
 
 #include "db/errors.hpp"
-#include "db/exec.hpp"
 #include "db/pool.hpp"
+#include "db/query.hpp"
 #include "db/session.hpp"
+#include "db/transaction.hpp"
 #include "support/pool_lease.hpp"
 #include "support/test_database.hpp"
 
@@ -75,8 +76,8 @@ TEST_F(ConnectionPoolTest, StatementsArePreparedOncePerConnection) {
   db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
   db::Session session(*pool, lease, std::nullopt);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(session.Read([&](pqxx::transaction_base& txn) {
-      return db::Exec(txn, "SELECT $1::int + 1", i)[0][0].as<int>();
+    EXPECT_EQ(session.Read([&](db::Transaction& txn) {
+      return txn.Exec(db::Query{"SELECT $1::int + 1", "test_add_one"}, i)[0][0].as<int>();
     }),
               i + 1);
   }
@@ -95,14 +96,15 @@ TEST_F(ConnectionPoolTest, PgBouncerModePreparesNothingAndKeepsNoSessionState) {
   auto pool = MakePool(options);
   db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
   db::Session session(*pool, lease, std::chrono::steady_clock::now() + 30s);
-  const auto [schema_in_transaction, time_zone, timeout] =
-      session.Read([&](pqxx::transaction_base& txn) {
-        const pqxx::row row = db::Exec(txn,
-                                       "SELECT current_schema(), current_setting('TimeZone'), "
-                                       "current_setting('statement_timeout')")[0];
-        return std::make_tuple(row[0].as<std::string>(), row[1].as<std::string>(),
-                               row[2].as<std::string>());
-      });
+  const auto [schema_in_transaction, time_zone, timeout] = session.Read([&](db::Transaction& txn) {
+    const pqxx::row row =
+        txn.Exec(db::Query{"SELECT current_schema(), "
+                           "current_setting('TimeZone'), "
+                           "current_setting('statement_timeout')",
+                           "test_settings"})[0];
+    return std::make_tuple(row[0].as<std::string>(), row[1].as<std::string>(),
+                           row[2].as<std::string>());
+  });
   EXPECT_EQ(schema_in_transaction, schema.name());
   EXPECT_EQ(time_zone, "UTC");
   EXPECT_NE(timeout, "0") << "the deadline still bounds the statements";

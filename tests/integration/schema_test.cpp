@@ -1,5 +1,7 @@
 // The schema our migrations create must be exactly what Prisma creates for the
 // PhotoFlow app, so that both programs can share one database.
+#include <algorithm>
+
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 
@@ -8,6 +10,8 @@
 #include "config/config.hpp"
 #include "migrate/migration_files.hpp"
 #include "migrate/migrator.hpp"
+#include "model/comment_fields.hpp"
+#include "model/task_fields.hpp"
 #include "support/test_database.hpp"
 
 namespace photoflow {
@@ -55,6 +59,48 @@ TEST(SchemaTest, ColumnsMatchThePrismaSchema) {
           "task_comments | task_id | integer |  | NO | ",
           "task_comments | comment | text |  | NO | ",
       }));
+}
+
+// Every registry field with a column names a column of the migrated table
+// whose type holds the field's values.
+template <size_t N>
+void ExpectRegistryColumns(const TestSchema& schema, const std::string& table,
+                           const std::array<model::FieldSpec, N>& fields) {
+  const std::vector<std::string> columns =
+      Rows(schema,
+           "SELECT column_name || ' ' || data_type FROM information_schema.columns "
+           "WHERE table_schema = $1 AND table_name = '" +
+               table + "'");
+  for (const model::FieldSpec& field : fields) {
+    if (!field.stored() || field.column == "xmin::text") continue;  // xmin: a system column
+    std::string column(field.column);
+    std::erase(column, '"');
+    const char* type = "";
+    switch (field.type) {
+      case model::FieldType::kInteger:
+        type = "integer";
+        break;
+      case model::FieldType::kText:
+        type = "text";
+        break;
+      case model::FieldType::kBoolean:
+        type = "boolean";
+        break;
+      case model::FieldType::kTimestamp:
+        type = "timestamp without time zone";
+        break;
+      case model::FieldType::kRelation:
+        break;
+    }
+    EXPECT_NE(std::find(columns.begin(), columns.end(), column + " " + type), columns.end())
+        << table << " has no column " << column << " of type " << type;
+  }
+}
+
+TEST(SchemaTest, RegistryColumnsExistWithTheirTypes) {
+  TestSchema schema;
+  ExpectRegistryColumns(schema, "Tasks", model::kTaskFields);
+  ExpectRegistryColumns(schema, "task_comments", model::kCommentFields);
 }
 
 TEST(SchemaTest, IndexesAndForeignKeyMatchThePrismaSchema) {

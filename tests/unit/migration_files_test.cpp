@@ -118,5 +118,35 @@ TEST(MigrationFilesTest, NewMigrationRejectsNamesThatAreNotSnakeCase) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+// Prisma's driver-adapter migrate splits a migration file on every ';', even
+// one inside a comment, so that the PhotoFlow app could not apply our folders
+// (docs/migrations.md): comments must hold no ';'.
+TEST(MigrationFilesTest, CommittedMigrationsKeepSemicolonsOutOfComments) {
+  int files = 0;
+  for (const auto& folder :
+       std::filesystem::directory_iterator(PHOTOFLOW_SOURCE_DIR "/migrations")) {
+    const std::filesystem::path path = folder.path() / "migration.sql";
+    if (!std::filesystem::exists(path)) continue;
+    ++files;
+    std::ifstream in(path);
+    std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t line = 1;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      if (sql[i] == '\n') ++line;
+      if (sql.compare(i, 2, "--") == 0) {
+        const size_t end = sql.find('\n', i);
+        const std::string comment = sql.substr(i, end - i);
+        EXPECT_EQ(comment.find(';'), std::string::npos) << path << ":" << line << ": " << comment;
+        i = end == std::string::npos ? sql.size() : end - 1;
+      } else if (sql.compare(i, 2, "/*") == 0) {
+        const size_t end = sql.find("*/", i);
+        EXPECT_EQ(sql.substr(i, end - i).find(';'), std::string::npos) << path << ":" << line;
+        i = end == std::string::npos ? sql.size() : end;
+      }
+    }
+  }
+  EXPECT_GE(files, 2);
+}
+
 }  // namespace
 }  // namespace photoflow::migrate

@@ -1,21 +1,21 @@
-#include "db/errors.hpp"
+#include "api/database_errors.hpp"
 
-#include <string_view>
+#include <string>
 
 #include <pqxx/except>
 
-#include "common/rpc_status.hpp"
+#include "api/rpc_status.hpp"
+#include "db/errors.hpp"
 
-namespace photoflow::db {
+namespace photoflow::api {
 namespace {
 
 bool HasClass(std::string_view sqlstate, std::string_view sqlstate_class) {
   return sqlstate.substr(0, 2) == sqlstate_class;
 }
 
-using common::MakeStatus;
-
-grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger) {
+grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger,
+                          const std::string& query) {
   const std::string& state = error.sqlstate();
   if (state == "57014") {
     return MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, "the database statement was cancelled",
@@ -35,7 +35,8 @@ grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger) {
   if (HasClass(state, "22")) {
     // Data exceptions come from values a client sent (a number out of range,
     // text PostgreSQL cannot store); the request is at fault, not the server.
-    logger.Info("database_data_exception", {{"sqlstate", state}, {"message", error.what()}});
+    logger.Info("database_data_exception",
+                {{"sqlstate", state}, {"query", query}, {"message", error.what()}});
     return MakeStatus(grpc::StatusCode::INVALID_ARGUMENT,
                       "a value is not acceptable to the database", "INVALID_VALUE");
   }
@@ -48,32 +49,36 @@ grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger) {
                       "DATABASE_OUT_OF_RESOURCES");
   }
   if (state == "42P01" || state == "3F000") {
-    logger.Error("database_schema_missing", {{"sqlstate", state}, {"message", error.what()}});
+    logger.Error("database_schema_missing",
+                 {{"sqlstate", state}, {"query", query}, {"message", error.what()}});
     return MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
                       "the database schema is missing; run photoflow-migrate deploy",
                       "SCHEMA_MISSING");
   }
-  logger.Error("database_error", {{"sqlstate", state}, {"message", error.what()}});
+  logger.Error("database_error",
+               {{"sqlstate", state}, {"query", query}, {"message", error.what()}});
   return MakeStatus(grpc::StatusCode::INTERNAL, "internal database error", "INTERNAL");
 }
 
 }  // namespace
 
-grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger) {
+grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger,
+                                 std::string_view query_name) {
+  const std::string query(query_name);
   try {
     std::rethrow_exception(std::move(error));
-  } catch (const PoolTimeout& e) {
+  } catch (const db::PoolTimeout& e) {
     return MakeStatus(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what(), "CONNECTION_POOL_EXHAUSTED");
-  } catch (const DeadlineExceeded& e) {
+  } catch (const db::DeadlineExceeded& e) {
     return MakeStatus(grpc::StatusCode::DEADLINE_EXCEEDED, e.what(), "DEADLINE_EXCEEDED");
-  } catch (const CallCancelled& e) {
+  } catch (const db::CallCancelled& e) {
     return MakeStatus(grpc::StatusCode::CANCELLED, e.what(), "CANCELLED");
-  } catch (const DatabaseUnavailable& e) {
+  } catch (const db::DatabaseUnavailable& e) {
     logger.Warn("database_unavailable", {{"message", e.what()}});
     return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",
                       "DATABASE_UNAVAILABLE");
   } catch (const pqxx::in_doubt_error& e) {
-    logger.Error("commit_in_doubt", {{"message", e.what()}});
+    logger.Error("commit_in_doubt", {{"query", query}, {"message", e.what()}});
     return MakeStatus(grpc::StatusCode::UNKNOWN,
                       "the connection broke during commit; the change may or may not be saved",
                       "COMMIT_IN_DOUBT");
@@ -82,18 +87,18 @@ grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger) 
     return MakeStatus(grpc::StatusCode::UNAVAILABLE, "the database is not available",
                       "DATABASE_UNAVAILABLE");
   } catch (const pqxx::statement_completion_unknown& e) {
-    logger.Error("statement_completion_unknown", {{"message", e.what()}});
+    logger.Error("statement_completion_unknown", {{"query", query}, {"message", e.what()}});
     return MakeStatus(grpc::StatusCode::UNKNOWN, "the outcome of the change is unknown",
                       "COMMIT_IN_DOUBT");
   } catch (const pqxx::transaction_rollback& e) {
     // libpqxx 6 reports serialization failures and deadlocks outside sql_error.
-    logger.Info("transaction_conflict", {{"message", e.what()}});
+    logger.Info("transaction_conflict", {{"query", query}, {"message", e.what()}});
     return MakeStatus(grpc::StatusCode::ABORTED, "concurrent change conflict; retry the call",
                       "TRANSACTION_CONFLICT");
   } catch (const pqxx::sql_error& e) {
-    return FromSqlState(e, logger);
+    return FromSqlState(e, logger, query);
   } catch (const std::exception& e) {
-    logger.Error("internal_error", {{"message", e.what()}});
+    logger.Error("internal_error", {{"query", query}, {"message", e.what()}});
     return MakeStatus(grpc::StatusCode::INTERNAL, "internal error", "INTERNAL");
   } catch (...) {
     logger.Error("internal_error", {{"message", "non-standard exception"}});
@@ -101,4 +106,4 @@ grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger) 
   }
 }
 
-}  // namespace photoflow::db
+}  // namespace photoflow::api

@@ -1,9 +1,9 @@
-#include "common/rpc_status.hpp"
+#include "api/rpc_status.hpp"
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
-namespace photoflow::common {
+namespace photoflow::api {
 
 grpc::Status MakeStatus(grpc::StatusCode code, const std::string& message, std::string_view reason,
                         const std::vector<FieldViolation>& violations) {
@@ -26,4 +26,4 @@ grpc::Status MakeStatus(grpc::StatusCode code, const std::string& message, std::
   return {code, message, status.SerializeAsString()};
 }
 
-}  // namespace photoflow::common
+}  // namespace photoflow::api

@@ -6,7 +6,7 @@
 
 #include <grpcpp/support/status.h>
 
-namespace photoflow::common {
+namespace photoflow::api {
 
 // ErrorInfo.domain of every error this service returns.
 constexpr std::string_view kErrorDomain = "photoflow.v1";
@@ -22,4 +22,4 @@ struct FieldViolation {
 grpc::Status MakeStatus(grpc::StatusCode code, const std::string& message, std::string_view reason,
                         const std::vector<FieldViolation>& violations = {});
 
-}  // namespace photoflow::common
+}  // namespace photoflow::api

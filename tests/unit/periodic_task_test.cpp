@@ -1,0 +1,97 @@
+#include "common/periodic_task.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include <gtest/gtest.h>
+#include <boost/asio/thread_pool.hpp>
+
+namespace photoflow::common {
+namespace {
+
+using std::chrono_literals::operator""ms;
+using std::chrono_literals::operator""s;
+
+TEST(PeriodicTaskTest, RunsRepeatedlyAndNeverAfterStop) {
+  boost::asio::thread_pool executor(2);
+  std::mutex mutex;
+  std::condition_variable ran;
+  int runs = 0;
+  PeriodicTask task(executor.get_executor(), 1ms, [&] {
+    const std::lock_guard lock(mutex);
+    ++runs;
+    ran.notify_all();
+  });
+  task.Start();
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(ran.wait_for(lock, 30s, [&] { return runs >= 3; }));
+  }
+  task.Stop();
+  int after_stop = 0;
+  {
+    const std::lock_guard lock(mutex);
+    after_stop = runs;
+  }
+  executor.join();  // everything queued has run
+  const std::lock_guard lock(mutex);
+  EXPECT_EQ(runs, after_stop);
+}
+
+TEST(PeriodicTaskTest, StopWaitsForARunInProgress) {
+  boost::asio::thread_pool executor(2);
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> finished = false;
+  PeriodicTask task(executor.get_executor(), 1ms, [&, first = true]() mutable {
+    if (!first) return;
+    first = false;
+    started.set_value();
+    released.wait();
+    finished = true;
+  });
+  task.Start();
+  started.get_future().wait();
+  std::future<bool> stopped = std::async(std::launch::async, [&] {
+    task.Stop();
+    return finished.load();
+  });
+  EXPECT_EQ(stopped.wait_for(0ms), std::future_status::timeout) << "Stop returned mid-run";
+  release.set_value();
+  EXPECT_TRUE(stopped.get()) << "Stop returned before the run ended";
+}
+
+TEST(PeriodicTaskTest, StopBeforeStartAndTwiceIsHarmless) {
+  boost::asio::thread_pool executor(1);
+  int runs = 0;
+  PeriodicTask task(executor.get_executor(), 1ms, [&] { ++runs; });
+  task.Stop();
+  task.Start();  // after Stop: stays stopped
+  task.Stop();
+  executor.join();
+  EXPECT_EQ(runs, 0);
+}
+
+TEST(DeadlineTaskTest, RunsOnceAtTheDeadlineUnlessCancelledFirst) {
+  boost::asio::thread_pool executor(1);
+  std::promise<void> ran;
+  DeadlineTask due(executor.get_executor(), std::chrono::steady_clock::now(),
+                   [&] { ran.set_value(); });
+  EXPECT_EQ(ran.get_future().wait_for(30s), std::future_status::ready);
+
+  std::atomic<int> cancelled_runs = 0;
+  {
+    DeadlineTask later(executor.get_executor(),
+                       std::chrono::steady_clock::now() + std::chrono::hours(1),
+                       [&] { ++cancelled_runs; });
+    later.Cancel();
+  }
+  executor.join();
+  EXPECT_EQ(cancelled_runs, 0);
+}
+
+}  // namespace
+}  // namespace photoflow::common
