@@ -21,6 +21,7 @@
 #include "metrics/pool_metrics.hpp"
 #include "metrics/process_metrics.hpp"
 #include "metrics/rpc_metrics.hpp"
+#include "metrics/statement_metrics.hpp"
 
 namespace photoflow::app {
 
@@ -59,6 +60,7 @@ class PhotoflowServer {
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
   metrics::RpcMetrics rpc_metrics_{*registry_};
   metrics::PoolMetrics pool_metrics_{*registry_};
+  metrics::StatementMetrics statement_metrics_{*registry_};
   // Both before pool_, which posts to them. Workers run SQL, one per
   // connection; the single timer thread runs pool timeouts and refusals, which
   // must fire even while every worker is busy.

@@ -307,7 +307,8 @@ std::unique_ptr<PooledConnection> ConnectionPool::Connect(Purpose purpose) {
         conninfo_,
         PooledConnection::Traits{
             .session_state = options_.session_state,
-            .retire_at = purpose == Purpose::kPooled ? RetireAt() : Clock::time_point::max()});
+            .retire_at = purpose == Purpose::kPooled ? RetireAt() : Clock::time_point::max(),
+            .statements = options_.statements});
     DisableReactivation(*connection);
     // Timestamps are UTC in this database (the Prisma app writes UTC), so the
     // column defaults (CURRENT_TIMESTAMP) must be evaluated in UTC too. Without

@@ -17,6 +17,7 @@
 
 #include "db/pool_observer.hpp"
 #include "db/pooled_connection.hpp"
+#include "db/statement_observer.hpp"
 #include "log/logger.hpp"
 
 namespace photoflow::db {
@@ -46,6 +47,9 @@ struct PoolOptions {
   std::chrono::milliseconds reconnect_backoff_max{5000};
   // Told about acquisitions, failures and connections; nullptr for none.
   PoolObserver* observer = nullptr;
+  // Told about every statement run on the pool's connections (the unpooled
+  // ones too); nullptr for none.
+  StatementObserver* statements = nullptr;
 };
 
 // A bounded set of libpqxx connections, opened lazily up to max_connections

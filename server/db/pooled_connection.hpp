@@ -9,6 +9,7 @@
 #include <pqxx/connection>
 
 #include "db/query.hpp"
+#include "db/statement_observer.hpp"
 
 namespace photoflow::db {
 
@@ -25,6 +26,8 @@ class PooledConnection : public pqxx::connection {
     bool session_state = true;
     // After this the pool closes the connection instead of reusing it.
     Clock::time_point retire_at = Clock::time_point::max();
+    // Told about each statement run on it; nullptr for none.
+    StatementObserver* statements = nullptr;
   };
 
   PooledConnection(const std::string& conninfo, Traits traits)
@@ -32,6 +35,7 @@ class PooledConnection : public pqxx::connection {
 
   bool session_state() const { return traits_.session_state; }
   bool expired(Clock::time_point now) const { return now >= traits_.retire_at; }
+  StatementObserver* statement_observer() const { return traits_.statements; }
 
   // The name under which `query` is prepared on this connection (registering
   // it on first use; libpqxx prepares it on the server when first executed),

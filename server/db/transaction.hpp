@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,18 +31,34 @@ class Transaction {
 
   // Runs `query` with `args` bound as $1, $2, ... (a
   // pqxx::prepare::make_dynamic_params for a variable number).
+  // The connection's StatementObserver, if any, hears of it by name.
   template <typename... Args>
   pqxx::result Exec(const Query& query, Args&&... args) {
     last_query_ = query.name();
+    StatementObserver* observer = connection_.statement_observer();
+    if (observer == nullptr) return Run(query, std::forward<Args>(args)...);
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      pqxx::result result = Run(query, std::forward<Args>(args)...);
+      observer->StatementFinished(query.name(), std::chrono::steady_clock::now() - started, false);
+      return result;
+    } catch (...) {
+      observer->StatementFinished(query.name(), std::chrono::steady_clock::now() - started, true);
+      throw;
+    }
+  }
+
+  PooledConnection& connection() { return connection_; }
+
+ private:
+  template <typename... Args>
+  pqxx::result Run(const Query& query, Args&&... args) {
     if (const std::string* prepared = connection_.PreparedName(query)) {
       return transaction_.exec_prepared(*prepared, std::forward<Args>(args)...);
     }
     return transaction_.exec_params(std::string(query.text()), std::forward<Args>(args)...);
   }
 
-  PooledConnection& connection() { return connection_; }
-
- private:
   pqxx::transaction_base& transaction_;
   PooledConnection& connection_;
   std::string_view own_last_query_;

@@ -173,6 +173,31 @@ TEST(MetricsTest, CountersFollowTraffic) {
   EXPECT_EQ(after.Value("photoflow_db_pool_max_connections"), server.server().pool().stats().max);
 }
 
+TEST(MetricsTest, StatementsAreTimedByTheirNames) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  // A series appears with its statement's first run.
+  ASSERT_TRUE(CreateTask(server, NewTask("Warm-up")).ok());
+  ASSERT_TRUE(GetTask(server, 1).ok());
+  const int port = server.server().metrics_port();
+  const ScrapedMetrics before = ScrapedMetrics::From(port);
+
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(CreateTask(server, NewTask("Shoot")).ok());
+  ASSERT_TRUE(GetTask(server, 1).ok());
+  EXPECT_EQ(GetTask(server, 999'999).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  const ScrapedMetrics after = ScrapedMetrics::From(port);
+  auto delta = [&](const std::string& name, const std::string& statement) {
+    return after.Value(name, {{"statement", statement}}) -
+           before.Value(name, {{"statement", statement}});
+  };
+  EXPECT_EQ(delta("photoflow_db_statement_duration_seconds_count", "task_insert"), 3);
+  EXPECT_EQ(delta("photoflow_db_statement_duration_seconds_count", "task_find"), 2);
+  EXPECT_GT(delta("photoflow_db_statement_duration_seconds_sum", "task_insert"), 0);
+  EXPECT_EQ(delta("photoflow_db_statement_errors_total", "task_find"), 0)
+      << "NOT_FOUND is an answer, not a failed statement";
+}
+
 // Waits (up to 60 s) until pg_stat_user_tables shows `rows` live rows in the
 // schema's "Tasks": backends flush their statistics some seconds after they
 // wrote, on PostgreSQL's own schedule.
