@@ -45,9 +45,10 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
           },
           [&](int32_t id) {
             std::optional<store::CommentRow> first = store::comments::Find(txn, id);
-            if (!first)
+            if (!first) {
               ThrowNotFound(Resource::kComment, id,
                             "(created by this request_id and since deleted)");
+            }
             return *first;
           });
     });

@@ -128,8 +128,9 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
           [&] { return store::tasks::Insert(txn, values); },
           [&](int32_t id) {
             std::optional<store::TaskRow> first = store::tasks::Find(txn, id);
-            if (!first)
+            if (!first) {
               ThrowNotFound(Resource::kTask, id, "(created by this request_id and since deleted)");
+            }
             return *first;
           });
     });

@@ -6,13 +6,13 @@ namespace photoflow::app {
 
 HealthMonitor::HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
                              std::vector<std::string> services,
-                             boost::asio::any_io_executor housekeeping,
+                             const boost::asio::any_io_executor& housekeeping,
                              std::chrono::milliseconds interval, log::Logger& logger)
     : pool_(pool),
       health_(health),
       services_(std::move(services)),
       logger_(logger),
-      task_(std::move(housekeeping), interval, [this] { ProbeOnce(); }) {}
+      task_(housekeeping, interval, [this] { ProbeOnce(); }) {}
 
 HealthMonitor::~HealthMonitor() { Stop(); }
 

@@ -25,7 +25,7 @@ namespace photoflow::app {
 class HealthMonitor {
  public:
   HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
-                std::vector<std::string> services, boost::asio::any_io_executor housekeeping,
+                std::vector<std::string> services, const boost::asio::any_io_executor& housekeeping,
                 std::chrono::milliseconds interval, log::Logger& logger);
   ~HealthMonitor();
   HealthMonitor(const HealthMonitor&) = delete;

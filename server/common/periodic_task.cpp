@@ -1,10 +1,15 @@
 #include "common/periodic_task.hpp"
 
+#include <stdexcept>
+
 namespace photoflow::common {
 
-PeriodicTask::PeriodicTask(boost::asio::any_io_executor executor,
+PeriodicTask::PeriodicTask(const boost::asio::any_io_executor& executor,
                            std::chrono::milliseconds interval, std::function<void()> work)
-    : interval_(interval), work_(std::move(work)), timer_(std::move(executor)) {}
+    : interval_(interval), work_(std::move(work)), timer_(executor) {
+  // A zero interval would spin a housekeeping thread.
+  if (interval_.count() <= 0) throw std::invalid_argument("PeriodicTask needs a positive interval");
+}
 
 PeriodicTask::~PeriodicTask() { Stop(); }
 
@@ -46,10 +51,10 @@ void PeriodicTask::Stop() {
   settled_.wait(lock, [this] { return !waiting_ && !running_; });
 }
 
-DeadlineTask::DeadlineTask(boost::asio::any_io_executor executor,
+DeadlineTask::DeadlineTask(const boost::asio::any_io_executor& executor,
                            std::chrono::steady_clock::time_point deadline,
                            std::function<void()> work)
-    : work_(std::move(work)), timer_(std::move(executor)) {
+    : work_(std::move(work)), timer_(executor) {
   const std::lock_guard lock(mutex_);
   timer_.expires_at(deadline);
   timer_.async_wait([this](const boost::system::error_code& error) {

@@ -20,12 +20,13 @@ namespace photoflow::common {
 // tasks that may block at once.
 class PeriodicTask {
  public:
-  PeriodicTask(boost::asio::any_io_executor executor, std::chrono::milliseconds interval,
+  PeriodicTask(const boost::asio::any_io_executor& executor, std::chrono::milliseconds interval,
                std::function<void()> work);
   ~PeriodicTask();
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 
+  // Throws std::invalid_argument unless `interval` is positive.
   // Schedules the first run one interval from now. Idempotent.
   void Start();
   // No run starts after this returns, and a run in progress has finished.
@@ -52,7 +53,7 @@ class PeriodicTask {
 // period's end). Cancel waits for a run in progress.
 class DeadlineTask {
  public:
-  DeadlineTask(boost::asio::any_io_executor executor,
+  DeadlineTask(const boost::asio::any_io_executor& executor,
                std::chrono::steady_clock::time_point deadline, std::function<void()> work);
   ~DeadlineTask() { Cancel(); }
   DeadlineTask(const DeadlineTask&) = delete;

@@ -216,8 +216,10 @@ std::string HelpText(std::string_view program) {
     if (!setting.value_name.empty()) out << ' ' << setting.value_name;
     const std::string_view shown =
         setting.default_text.empty() ? setting.default_value : setting.default_text;
-    out << "\n      env " << setting.env << ", default " << PlainText(shown) << ". " << setting.help
-        << "\n";
+    const bool required = setting.default_value.empty() && shown == "required";
+    out << "\n      env " << setting.env << ", "
+        << (required ? std::string("required") : "default " + PlainText(shown)) << ". "
+        << setting.help << "\n";
   }
   out << "  --help\n      Print this text and exit.\n\n"
       << "Pool size and wait come from DATABASE_URL: ?connection_limit=N (default 2 x cores + 1)\n"

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <concepts>
+#include <string>
 #include <string_view>
 
 namespace photoflow::db {
@@ -10,10 +12,15 @@ namespace photoflow::db {
 // also shows in pg_prepared_statements and in PostgreSQL's own logs. Most are
 // constexpr constants beside the code that runs them; the few whose text is
 // derived from a field registry are built once and then never change. A
-// Query only views its text: the text must outlive it.
+// Query only views its text and name: the text must outlive it, and the name
+// must be a string literal (sessions keep the last name for their logs).
 class Query {
  public:
   constexpr Query(std::string_view text, std::string_view name) : text_(text), name_(name) {}
+  // A temporary string's text would dangle.
+  template <typename Text>
+  requires std::same_as<Text, std::string> Query(Text&& text, std::string_view name)
+  = delete;
 
   constexpr std::string_view text() const { return text_; }
   constexpr std::string_view name() const { return name_; }

@@ -38,14 +38,15 @@ class Transaction {
     StatementObserver* observer = connection_.statement_observer();
     if (observer == nullptr) return Run(query, std::forward<Args>(args)...);
     const auto started = std::chrono::steady_clock::now();
+    pqxx::result result;
     try {
-      pqxx::result result = Run(query, std::forward<Args>(args)...);
-      observer->StatementFinished(query.name(), std::chrono::steady_clock::now() - started, false);
-      return result;
+      result = Run(query, std::forward<Args>(args)...);
     } catch (...) {
       observer->StatementFinished(query.name(), std::chrono::steady_clock::now() - started, true);
       throw;
     }
+    observer->StatementFinished(query.name(), std::chrono::steady_clock::now() - started, false);
+    return result;
   }
 
   PooledConnection& connection() { return connection_; }

@@ -32,7 +32,7 @@ constexpr db::Query kSetRefreshTimeout{
 
 DatabaseStatsCollector::DatabaseStatsCollector(prometheus::Registry& registry,
                                                OpenConnection open_connection, std::string schema,
-                                               boost::asio::any_io_executor housekeeping,
+                                               const boost::asio::any_io_executor& housekeeping,
                                                std::chrono::milliseconds interval,
                                                log::Logger& logger)
     : open_connection_(std::move(open_connection)),
@@ -65,7 +65,7 @@ DatabaseStatsCollector::DatabaseStatsCollector(prometheus::Registry& registry,
                   .Help("Statistics refreshes that failed (the gauges keep their last values).")
                   .Register(registry)
                   .Add({})),
-      task_(std::move(housekeeping), interval, [this] { Refresh(); }) {
+      task_(housekeeping, interval, [this] { Refresh(); }) {
   for (const char* state : kConnectionStates) {
     connection_states_[state] = &connections_.Add({{"state", state}});
   }

@@ -30,7 +30,7 @@ class DatabaseStatsCollector {
   using OpenConnection = std::function<std::unique_ptr<db::PooledConnection>()>;
 
   DatabaseStatsCollector(prometheus::Registry& registry, OpenConnection open_connection,
-                         std::string schema, boost::asio::any_io_executor housekeeping,
+                         std::string schema, const boost::asio::any_io_executor& housekeeping,
                          std::chrono::milliseconds interval, log::Logger& logger);
   ~DatabaseStatsCollector();
   DatabaseStatsCollector(const DatabaseStatsCollector&) = delete;

@@ -10,7 +10,7 @@ std::string SelectSql(const FieldSpec& field) {
 }
 
 std::string ParameterSql(FieldType type, int index) {
-  const std::string parameter = "$" + std::to_string(index);
+  std::string parameter = "$" + std::to_string(index);
   switch (type) {
     case FieldType::kInteger:
       return parameter + "::integer";

@@ -8,7 +8,9 @@ namespace {
 using model::kCommentColumns;
 using model::kCommentFields;
 
-// Statements whose text includes the registry's column list, built once.
+std::string Column(model::FieldIndex field) { return std::string(kCommentFields[field].column); }
+
+// Statements whose text includes the registry's columns, built once.
 struct CommentQueries {
   explicit CommentQueries(const std::string& columns)
       : insert_text(
@@ -17,17 +19,21 @@ struct CommentQueries {
             // touched: the same order as DeleteComment and the cascade of
             // DeleteTask, hence no deadlocks.
             R"sql(WITH task AS (UPDATE "Tasks" SET amount_of_comments = amount_of_comments + 1
-                  WHERE id = $1 RETURNING id)
-INSERT INTO task_comments (task_id, comment) SELECT id, $2 FROM task RETURNING )sql" +
-            columns),
+WHERE id = $1 RETURNING id)
+INSERT INTO task_comments ()sql" +
+            Column(model::kCommentTaskId) + ", " + Column(model::kCommentText) +
+            ") SELECT id, $2 FROM task RETURNING " + columns),
         find_text("SELECT " + columns + " FROM task_comments WHERE id = $1"),
         list_after_text("SELECT " + columns +
                         " FROM task_comments WHERE task_id = $1 AND id > $2 ORDER BY id LIMIT $3"),
         list_for_tasks_text("SELECT " + columns +
                             " FROM task_comments WHERE task_id = ANY($1::integer[]) "
                             "ORDER BY task_id, id"),
-        update_text_text("UPDATE task_comments SET comment = $2 WHERE id = $1 RETURNING " +
-                         columns) {}
+        update_text_text("UPDATE task_comments SET " + Column(model::kCommentText) +
+                         " = $2 WHERE id = $1 RETURNING " + columns) {}
+  // The queries view the strings above.
+  CommentQueries(const CommentQueries&) = delete;
+  CommentQueries& operator=(const CommentQueries&) = delete;
 
   std::string insert_text;
   std::string find_text;

@@ -13,12 +13,20 @@ using model::kTaskFields;
 
 constexpr db::Query kExists{R"sql(SELECT 1 FROM "Tasks" WHERE id = $1)sql", "task_exists"};
 
-constexpr db::Query kDelete{
-    R"sql(DELETE FROM "Tasks" WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING id)sql",
-    "task_delete"};
+// The statements below derive their columns from the registry; each is built
+// once, on first use, and never changes after.
 
-// The statements below derive their column lists from the registry; each is
-// built once, on first use, and never changes after.
+// Task $1, unless $2 is a non-empty etag the row no longer has.
+std::string WhereIdAndEtag() {
+  return "WHERE id = $1 AND ($2 = '' OR " + std::string(kTaskFields[model::kTaskEtag].column) +
+         " = $2)";
+}
+
+const db::Query& DeleteQuery() {
+  static const std::string text = "DELETE FROM \"Tasks\" " + WhereIdAndEtag() + " RETURNING id";
+  static const db::Query query{text, "task_delete"};
+  return query;
+}
 
 // INSERT of every writable field, as $1..$n in registry order.
 const db::Query& InsertQuery() {
@@ -51,12 +59,13 @@ const db::Query& UpdateQuery() {
       const std::string column(field.column);
       const int write = ++parameter;
       const int value = ++parameter;
-      assignments += (assignments.empty() ? "" : ", ") + column + " = CASE WHEN $" +
-                     std::to_string(write) + "::boolean THEN " +
-                     model::ParameterSql(field.type, value) + " ELSE " + column + " END";
+      if (!assignments.empty()) assignments += ", ";
+      assignments += column;
+      assignments += " = CASE WHEN $" + std::to_string(write) + "::boolean THEN ";
+      assignments += model::ParameterSql(field.type, value);
+      assignments += " ELSE " + column + " END";
     }
-    return "UPDATE \"Tasks\" SET " + assignments +
-           " WHERE id = $1 AND ($2 = '' OR xmin::text = $2) RETURNING " +
+    return "UPDATE \"Tasks\" SET " + assignments + " " + WhereIdAndEtag() + " RETURNING " +
            SelectList(kTaskFields, model::kTaskColumns);
   }();
   static const db::Query query{text, "task_update"};
@@ -137,7 +146,7 @@ UpdateResult Update(db::Transaction& txn, int32_t id, const TaskRow& values,
 }
 
 WriteOutcome Delete(db::Transaction& txn, int32_t id, const std::string& expected_etag) {
-  if (!txn.Exec(kDelete, id, expected_etag).empty()) return WriteOutcome::kDone;
+  if (!txn.Exec(DeleteQuery(), id, expected_etag).empty()) return WriteOutcome::kDone;
   return Exists(txn, id) ? WriteOutcome::kStaleEtag : WriteOutcome::kNotFound;
 }
 

@@ -93,11 +93,10 @@ TEST_F(ConnectionPoolTest, StatementsArePreparedOncePerConnection) {
 // Records what a StatementObserver hears, in order.
 class RecordingStatements final : public db::StatementObserver {
  public:
-  void StatementFinished(std::string_view name, std::chrono::steady_clock::duration elapsed,
+  void StatementFinished(std::string_view name, std::chrono::steady_clock::duration /*elapsed*/,
                          bool failed) override {
     const std::lock_guard lock(mutex);
     heard.emplace_back(std::string(name) + (failed ? " failed" : " ok"));
-    EXPECT_GE(elapsed.count(), 0);
   }
   std::mutex mutex;
   std::vector<std::string> heard;
@@ -113,13 +112,12 @@ TEST_F(ConnectionPoolTest, EveryStatementIsReportedByNameAndPreparedUnderIt) {
   db::Session session(*pool, lease, std::nullopt);
   constexpr db::Query kAddOne{"SELECT $1::int + 1", "test_add_one"};
   constexpr db::Query kDivideByZero{"SELECT 1 / $1::int", "test_divide"};
-  EXPECT_EQ(session.Read([&](db::Transaction& txn) { return txn.Exec(kAddOne, 1)[0][0].as<int>(); }),
-            2);
+  EXPECT_EQ(
+      session.Read([&](db::Transaction& txn) { return txn.Exec(kAddOne, 1)[0][0].as<int>(); }), 2);
   EXPECT_THROW(session.Read([&](db::Transaction& txn) { txn.Exec(kDivideByZero, 0); }),
                pqxx::data_exception);
   EXPECT_EQ(session.last_query(), "test_divide") << "a failure names its statement";
-  EXPECT_EQ(statements.heard,
-            (std::vector<std::string>{"test_add_one ok", "test_divide failed"}));
+  EXPECT_EQ(statements.heard, (std::vector<std::string>{"test_add_one ok", "test_divide failed"}));
   EXPECT_EQ(Query(lease.connection(),
                   "SELECT string_agg(name, ',' ORDER BY name) FROM pg_prepared_statements"),
             "test_add_one,test_divide");

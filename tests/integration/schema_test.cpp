@@ -143,6 +143,7 @@ TEST(SchemaTest, DeployRecordsPrismaHistoryAndIsIdempotent) {
   ASSERT_EQ(first.size(), files.size());
   EXPECT_EQ(first[0].name, "20260301000000_init");
   std::vector<std::string> expected;
+  expected.reserve(files.size());
   for (const migrate::MigrationFile& file : files) {
     expected.push_back(file.name + " | " + file.checksum + " | 1 | t | t | t | 36");
   }

@@ -76,14 +76,18 @@ TEST(FieldRegistryTest, AMismatchIsReportedWithEveryProblem) {
   }
 }
 
-TEST(FieldRegistryTest, DerivedSetsFollowTheFlags) {
-  EXPECT_EQ(kTaskColumns, kAllTaskFields & ~Bit(kTaskComments));
+TEST(FieldRegistryTest, LookupsAndDerivedSetsAgreeWithTheRows) {
   for (size_t i = 0; i < kTaskFields.size(); ++i) {
-    EXPECT_EQ((kWritableTaskFields & Bit(i)) != 0, kTaskFields[i].Has(kWritable))
-        << kTaskFields[i].name;
+    SCOPED_TRACE(std::string(kTaskFields[i].name));
+    EXPECT_EQ(FindField(kTaskFields, kTaskFields[i].name), i);
+    EXPECT_EQ((kTaskColumns & Bit(i)) != 0, kTaskFields[i].type != FieldType::kRelation);
   }
-  static_assert(IndexOf(kTaskFields, "id") == 0);
   EXPECT_EQ(FindField(kTaskFields, "no_such_field"), kTaskFields.size());
+  EXPECT_EQ(kTaskFields[kTaskEtag].name, "etag");
+  EXPECT_EQ(kTaskFields[kTaskComments].type, FieldType::kRelation);
+  EXPECT_EQ(kCommentFields[kCommentText].column, "comment");
+  EXPECT_EQ(AllFields(kCommentFields), FieldSet{0b1111});
+  EXPECT_EQ(FieldsWith(kCommentFields, kImmutable), Bit(kCommentTaskId));
 }
 
 }  // namespace

@@ -11,8 +11,7 @@
 namespace photoflow::common {
 namespace {
 
-using std::chrono_literals::operator""ms;
-using std::chrono_literals::operator""s;
+using namespace std::chrono_literals;
 
 TEST(PeriodicTaskTest, RunsRepeatedlyAndNeverAfterStop) {
   boost::asio::thread_pool executor(2);
@@ -55,11 +54,15 @@ TEST(PeriodicTaskTest, StopWaitsForARunInProgress) {
   });
   task.Start();
   started.get_future().wait();
+  std::promise<void> stopping;
   std::future<bool> stopped = std::async(std::launch::async, [&] {
+    stopping.set_value();
     task.Stop();
     return finished.load();
   });
-  EXPECT_EQ(stopped.wait_for(0ms), std::future_status::timeout) << "Stop returned mid-run";
+  // The run ends only once Stop has been called: a Stop that does not wait
+  // returns while the run is still blocked.
+  stopping.get_future().wait();
   release.set_value();
   EXPECT_TRUE(stopped.get()) << "Stop returned before the run ended";
 }
@@ -91,6 +94,34 @@ TEST(DeadlineTaskTest, RunsOnceAtTheDeadlineUnlessCancelledFirst) {
   }
   executor.join();
   EXPECT_EQ(cancelled_runs, 0);
+}
+
+TEST(DeadlineTaskTest, CancelWaitsForARunInProgress) {
+  boost::asio::thread_pool executor(1);
+  std::promise<void> started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> finished = false;
+  DeadlineTask due(executor.get_executor(), std::chrono::steady_clock::now(), [&] {
+    started.set_value();
+    released.wait();
+    finished = true;
+  });
+  started.get_future().wait();
+  std::promise<void> cancelling;
+  std::future<bool> cancelled = std::async(std::launch::async, [&] {
+    cancelling.set_value();
+    due.Cancel();
+    return finished.load();
+  });
+  cancelling.get_future().wait();
+  release.set_value();
+  EXPECT_TRUE(cancelled.get()) << "Cancel returned before the run ended";
+}
+
+TEST(PeriodicTaskTest, AZeroIntervalIsRefused) {
+  boost::asio::thread_pool executor(1);
+  EXPECT_THROW(PeriodicTask(executor.get_executor(), 0ms, [] {}), std::invalid_argument);
 }
 
 }  // namespace
