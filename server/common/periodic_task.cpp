@@ -4,25 +4,22 @@
 
 namespace photoflow::common {
 
-PeriodicTask::PeriodicTask(const boost::asio::any_io_executor& executor,
-                           std::chrono::milliseconds interval, std::function<void()> work)
-    : interval_(interval), work_(std::move(work)), timer_(executor) {
-  // A zero interval would spin a housekeeping thread.
-  if (interval_.count() <= 0) throw std::invalid_argument("PeriodicTask needs a positive interval");
-}
+TimerTask::TimerTask(const boost::asio::any_io_executor& executor, std::chrono::milliseconds repeat,
+                     std::function<void()> work)
+    : repeat_(repeat), work_(std::move(work)), timer_(executor) {}
 
-PeriodicTask::~PeriodicTask() { Stop(); }
+TimerTask::~TimerTask() { Stop(); }
 
-void PeriodicTask::Start() {
+void TimerTask::Start(Clock::time_point first) {
   const std::lock_guard lock(mutex_);
   if (started_ || stopped_) return;
   started_ = true;
-  ScheduleLocked();
+  ArmLocked(first);
 }
 
-void PeriodicTask::ScheduleLocked() {
+void TimerTask::ArmLocked(Clock::time_point when) {
   waiting_ = true;
-  timer_.expires_after(interval_);
+  timer_.expires_at(when);
   timer_.async_wait([this](const boost::system::error_code& error) {
     {
       const std::lock_guard lock(mutex_);
@@ -36,49 +33,26 @@ void PeriodicTask::ScheduleLocked() {
     work_();
     const std::lock_guard lock(mutex_);
     running_ = false;
-    if (stopped_) {
+    if (stopped_ || repeat_.count() == 0) {
       settled_.notify_all();
     } else {
-      ScheduleLocked();
+      ArmLocked(Clock::now() + repeat_);
     }
   });
 }
 
-void PeriodicTask::Stop() {
+void TimerTask::Stop() {
   std::unique_lock lock(mutex_);
   stopped_ = true;
   timer_.cancel();
   settled_.wait(lock, [this] { return !waiting_ && !running_; });
 }
 
-DeadlineTask::DeadlineTask(const boost::asio::any_io_executor& executor,
-                           std::chrono::steady_clock::time_point deadline,
-                           std::function<void()> work)
-    : work_(std::move(work)), timer_(executor) {
-  const std::lock_guard lock(mutex_);
-  timer_.expires_at(deadline);
-  timer_.async_wait([this](const boost::system::error_code& error) {
-    {
-      const std::lock_guard handler_lock(mutex_);
-      waiting_ = false;
-      running_ = !error && !cancelled_;
-      if (!running_) {
-        settled_.notify_all();
-        return;
-      }
-    }
-    work_();
-    const std::lock_guard handler_lock(mutex_);
-    running_ = false;
-    settled_.notify_all();
-  });
-}
-
-void DeadlineTask::Cancel() {
-  std::unique_lock lock(mutex_);
-  cancelled_ = true;
-  timer_.cancel();
-  settled_.wait(lock, [this] { return !waiting_ && !running_; });
+PeriodicTask::PeriodicTask(const boost::asio::any_io_executor& executor,
+                           std::chrono::milliseconds interval, std::function<void()> work)
+    : interval_(interval), task_(executor, interval, std::move(work)) {
+  // A zero interval would spin a housekeeping thread.
+  if (interval_.count() <= 0) throw std::invalid_argument("PeriodicTask needs a positive interval");
 }
 
 }  // namespace photoflow::common

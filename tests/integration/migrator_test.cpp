@@ -91,7 +91,7 @@ TEST(MigratorTest, FreshDeployCreatesExactlyWhatPrismaCreates) {
   // Prisma's: its emitted SQL and its history table, run as Prisma runs them.
   TestSchema prismas(/*migrate=*/false);
   auto connection = prismas.Connect();
-  pqxx::nontransaction(*connection).exec(PrismaInitSql());
+  pqxx::nontransaction(*connection).exec(testing::PrismaSchemaSql());
   pqxx::nontransaction(*connection).exec(kPrismaHistoryDdl);
 
   const std::vector<std::string> expected = Catalog(prismas);
