@@ -73,6 +73,9 @@ std::optional<CommentRow> FirstComment(const pqxx::result& result) {
 
 }  // namespace
 
+const db::Query& InsertQuery() { return Queries().insert; }
+const db::Query& ListForTasksQuery() { return Queries().list_for_tasks; }
+
 std::optional<CommentRow> Insert(db::Transaction& txn, int32_t task_id, const std::string& text) {
   return FirstComment(txn.Exec(Queries().insert, task_id, text));
 }

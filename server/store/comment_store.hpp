@@ -31,4 +31,9 @@ std::optional<CommentRow> UpdateText(db::Transaction& txn, int32_t id, const std
 // the comment does not exist.
 bool Delete(db::Transaction& txn, int32_t id);
 
+// Statements for tools that replay them: Insert's ($1 task id, $2 text) and
+// ListForTasks' ($1 an integer[] of task ids).
+const db::Query& InsertQuery();
+const db::Query& ListForTasksQuery();
+
 }  // namespace photoflow::store::comments

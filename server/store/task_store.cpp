@@ -28,6 +28,8 @@ const db::Query& DeleteQuery() {
   return query;
 }
 
+}  // namespace
+
 // INSERT of every writable field, as $1..$n in registry order.
 const db::Query& InsertQuery() {
   static const std::string text = [] {
@@ -72,9 +74,13 @@ const db::Query& UpdateQuery() {
   return query;
 }
 
+namespace {
+
 std::string FindSql(model::FieldSet fields) {
   return "SELECT " + SelectList(kTaskFields, fields) + " FROM \"Tasks\" WHERE id = $1";
 }
+
+}  // namespace
 
 // The whole row by id; other field sets (read masks) are variants of it.
 const db::Query& FindQuery() {
@@ -82,8 +88,6 @@ const db::Query& FindQuery() {
   static const db::Query query{text, "task_find"};
   return query;
 }
-
-}  // namespace
 
 TaskRow Insert(db::Transaction& txn, const TaskRow& values) {
   std::vector<std::string> parameters;

@@ -47,4 +47,10 @@ UpdateResult Update(db::Transaction& txn, int32_t id, const TaskRow& values,
 // Deletes task `id` and, by ON DELETE CASCADE, its comments.
 WriteOutcome Delete(db::Transaction& txn, int32_t id, const std::string& expected_etag);
 
+// The statements above whose text derives from the registry, for tools that
+// replay them (deploy/local/bench.sh runs them under pgbench).
+const db::Query& FindQuery();    // every column by id ($1)
+const db::Query& InsertQuery();  // the writable fields, $1..$n in registry order
+const db::Query& UpdateQuery();  // $1 id, $2 etag, then (write?, value) per updatable field
+
 }  // namespace photoflow::store::tasks

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The benchmark command (docs/benchmarks.md): in one run, for each scenario,
+#   - pgbench -M prepared on the statements the server runs for that call (the
+#     limit: what PostgreSQL does without us; photoflow-pgbench-scripts takes
+#     them from the store itself),
+#   - the empty gRPC call, health Check (the transport's limit),
+#   - the service under photoflow-bench,
+# at 1 and 16 calls in flight, against its own PostgreSQL 15 with durable
+# settings (fsync, synchronous_commit and full_page_writes on), seeded with
+# PHOTOFLOW_BENCH_TASKS tasks. Prints one Markdown table with the ratios.
+#
+# Settings (environment):
+#   PHOTOFLOW_BENCH_TASKS      tasks to seed                (default 10000)
+#   PHOTOFLOW_BENCH_SECONDS    measured seconds per cell    (default 10)
+#   PHOTOFLOW_BENCH_SCENARIOS  which scenarios              (default "get list list-column create comment update")
+#   PHOTOFLOW_BENCH_IN_FLIGHT  which in-flight counts       (default "1 16")
+#   PHOTOFLOW_BENCH_PGPORT     the cluster's port           (default 55436)
+# The cluster lives in .local/bench-pgdata and is removed afterwards.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build_dir=${PHOTOFLOW_BUILD_DIR:-$repo/build}
+tasks=${PHOTOFLOW_BENCH_TASKS:-10000}
+seconds=${PHOTOFLOW_BENCH_SECONDS:-10}
+scenarios=${PHOTOFLOW_BENCH_SCENARIOS:-"get list list-column create comment update"}
+in_flight_counts=${PHOTOFLOW_BENCH_IN_FLIGHT:-"1 16"}
+columns=4
+pgbench=/usr/lib/postgresql/15/bin/pgbench
+
+"$repo/deploy/local/install-deps.sh"
+cmake -S "$repo" -B "$build_dir" -G Ninja >/dev/null
+cmake --build "$build_dir" --target photoflow-server photoflow-migrate photoflow-bench \
+  photoflow-pgbench-scripts
+
+export PHOTOFLOW_PGDATA=$repo/.local/bench-pgdata
+export PHOTOFLOW_PGPORT=${PHOTOFLOW_BENCH_PGPORT:-55436}
+unset PHOTOFLOW_PG_FAST  # durable: fsync on
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  "$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true
+DATABASE_URL=$("$repo/deploy/local/pg.sh" start)
+export DATABASE_URL
+"$build_dir/server/photoflow-migrate" --migrations "$repo/migrations" deploy >/dev/null
+
+# The board: due dates on whole days over 60 days (as the app stores them),
+# $columns columns, a fifth finished, one comment on each task.
+psql -q -v ON_ERROR_STOP=1 -v tasks="$tasks" -v columns="$columns" "$DATABASE_URL" <<'SQL'
+WITH t AS (
+  INSERT INTO "Tasks" ("dueAt", task, additional_information, status, is_finished, "taskColumn",
+                       amount_of_comments)
+  SELECT timestamp '2027-01-01' + (i % 60) * interval '1 day', 'Seeded order ' || i,
+         'Seeded by bench.sh', 'Scheduled', i % 5 = 0, (1 + i % :columns)::text, 1
+  FROM generate_series(1, :tasks) AS i RETURNING id)
+INSERT INTO task_comments (task_id, comment) SELECT id, 'Looks great' FROM t;
+VACUUM ANALYZE "Tasks";
+VACUUM ANALYZE task_comments;
+SQL
+
+"$build_dir/tests/bench/photoflow-pgbench-scripts" "$work/scripts"
+
+port=$((PHOTOFLOW_PGPORT + 100))
+"$build_dir/server/photoflow-server" --listen "127.0.0.1:$port" --metrics-listen '' \
+  --log-level warn 2>"$work/server.log" &
+server_pid=$!
+bench=("$build_dir/client/bench/photoflow-bench" --addr "127.0.0.1:$port")
+"${bench[@]}" --wait-ready 30 --scenario health --duration 0.5 --warmup 0 >/dev/null
+
+# calls/s from photoflow-bench --json, and pgbench's tps.
+service_rate() {
+  "${bench[@]}" --scenario "$1" --in-flight "$2" --channels "$(( $2 < 2 ? 1 : 2 ))" \
+    --duration "$seconds" --warmup 2 --json |
+    /usr/bin/python3 -c 'import json, sys
+r = json.load(sys.stdin)
+print("%.0f %d" % (r["calls_per_second"], sum(r["errors"].values())))'
+}
+pgbench_rate() {
+  "$pgbench" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" \
+    -D tasks="$tasks" -D columns="$columns" -f "$work/scripts/$1.sql" "$DATABASE_URL" 2>&1 |
+    sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | head -1 | xargs printf '%.0f'
+}
+
+echo "| scenario | in flight | pgbench (tx/s) | empty call (calls/s) | service (calls/s) | service / pgbench | service / empty call | errors |"
+echo "|---|---|---|---|---|---|---|---|"
+for in_flight in $in_flight_counts; do
+  read -r empty _ < <(service_rate health "$in_flight")
+  for scenario in $scenarios; do
+    limit=$(pgbench_rate "$scenario" "$in_flight")
+    read -r service errors < <(service_rate "$scenario" "$in_flight")
+    ratio_pg=$(/usr/bin/python3 -c "print(f'{$service / max($limit, 1):.2f}')")
+    ratio_empty=$(/usr/bin/python3 -c "print(f'{$service / max($empty, 1):.2f}')")
+    echo "| $scenario | $in_flight | $limit | $empty | $service | $ratio_pg | $ratio_empty | $errors |"
+  done
+done
+echo
+echo "bench.sh: $tasks tasks, ${seconds} s per cell, PostgreSQL with fsync on; $(nproc) cores," \
+  "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
+  "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
