@@ -93,8 +93,7 @@ int main(int argc, char** argv) {
   scripts["list-column"] =
       pick_column + "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n" +
       ListSql(column_filter, column_values, model::kTaskColumns) + ";\n" +
-      Bind(std::string(store::comments::ListForTasksQuery().text()), {{1, page_ids}}) +
-      ";\nCOMMIT";
+      Bind(std::string(store::comments::ListForTasksQuery().text()), {{1, page_ids}}) + ";\nCOMMIT";
 
   std::map<int, std::string> insert;
   std::map<int, std::string> update{{1, ":id"}, {2, "''"}};
