@@ -84,16 +84,18 @@ int main(int argc, char** argv) {
       "\\set f 0\n" + ListSql("is_finished = false", {{1, ":f"}}, model::kTaskColumns);
 
   // A column's page and the page's comments, in one snapshot as the server
-  // reads them; the comments statement gets the page's ids as its array.
+  // reads them. pgbench cannot hand a result set to the next statement, so
+  // the page (every column computed, as the server selects it) yields its ids
+  // as one array through \gset, which the comments statement takes as its $1.
   const std::string column_filter = "is_finished = false AND task_column = \"1\"";
   const std::map<int, std::string> column_values{{1, ":f"}, {2, ":col"}};
-  const std::string page_ids =
-      "(SELECT array_agg(id) FROM (" +
-      ListSql(column_filter, column_values, model::Bit(model::kTaskId), "50") + ") page)";
   scripts["list-column"] =
       pick_column + "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n" +
-      ListSql(column_filter, column_values, model::kTaskColumns) + ";\n" +
-      Bind(std::string(store::comments::ListForTasksQuery().text()), {{1, page_ids}}) + ";\nCOMMIT";
+      "SELECT array_agg(id ORDER BY n) AS ids FROM (SELECT page.*, row_number() OVER () AS n " +
+      "FROM (" + ListSql(column_filter, column_values, model::kTaskColumns) +
+      ") page) numbered WHERE n <= 50 \\gset\n" +
+      Bind(std::string(store::comments::ListForTasksQuery().text()), {{1, ":ids"}}) +
+      ";\nCOMMIT";
 
   std::map<int, std::string> insert;
   std::map<int, std::string> update{{1, ":id"}, {2, "''"}};
