@@ -66,7 +66,7 @@ grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response](db::Session& session) {
-    const std::optional<store::CommentRow> row = session.Read(
+    const std::optional<store::CommentRow> row = session.ReadStatement(
         [&](db::Transaction& txn) { return store::comments::Find(txn, request->id()); });
     if (!row) ThrowNotFound(Resource::kComment, request->id());
     ToProto(*row, response);
@@ -89,7 +89,9 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
   }
   return runner_.Run(context, [=](db::Session& session) {
     const int32_t task_id = request->task_id();
-    std::vector<store::CommentRow> rows = session.Read([&](db::Transaction& txn) {
+    // One statement, and one more only for an empty first page (no comments,
+    // or no task?), which need not share its snapshot.
+    std::vector<store::CommentRow> rows = session.ReadStatement([&](db::Transaction& txn) {
       std::vector<store::CommentRow> page =
           store::comments::ListAfter(txn, task_id, after_id, page_size + 1);
       // Only an empty first page needs to tell "no comments" from "no task".

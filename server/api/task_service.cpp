@@ -30,6 +30,14 @@ bool IncludesComments(const ReadMask& mask) {
   return (mask.fields & model::Bit(model::kTaskComments)) != 0;
 }
 
+// Tasks with their comments are two statements that must see one snapshot: a
+// read-only transaction. Without comments the read is one statement, run
+// without BEGIN and COMMIT: one round trip.
+template <typename Work>
+auto ReadTasks(db::Session& session, const ReadMask& mask, Work&& work) {
+  return IncludesComments(mask) ? session.Read(work) : session.ReadStatement(work);
+}
+
 // Rows read for GetTask/ListTasks. Messages are built from them only after
 // the transaction has committed, because a Session may run its work twice.
 struct TaskRows {
@@ -150,7 +158,7 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request, response, mask](db::Session& session) {
-    const TaskRows rows = session.Read([&](db::Transaction& txn) {
+    const TaskRows rows = ReadTasks(session, mask, [&](db::Transaction& txn) {
       std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id(), mask.columns);
       if (!row) ThrowNotFound(Resource::kTask, request->id());
       return ReadComments(txn, {std::move(*row)}, IncludesComments(mask));
@@ -178,7 +186,7 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
   for (const query::SortKey& key : list.order) columns |= model::Bit(key.index());
   return runner_.Run(context, [=](db::Session& session) {
     bool more = false;
-    const TaskRows rows = session.Read([&](db::Transaction& txn) {
+    const TaskRows rows = ReadTasks(session, mask, [&](db::Transaction& txn) {
       std::vector<store::TaskRow> page =
           store::tasks::List(txn, list.condition.sql, list.condition.parameters,
                              query::OrderBySql(list.order), page_size + 1, columns);

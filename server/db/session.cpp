@@ -25,6 +25,12 @@ constexpr Query kSetTransactionSettings{
 
 }  // namespace
 
+void Session::CheckDeadline() const {
+  if (deadline_ && Clock::now() >= *deadline_) {
+    throw DeadlineExceeded("deadline exceeded before the statement started");
+  }
+}
+
 void Session::ApplySettings(Transaction& transaction) const {
   std::string timeout;  // empty: keep the server's statement_timeout
   if (deadline_) {

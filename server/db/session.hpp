@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <pqxx/except>
+#include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
 #include "db/pool.hpp"
@@ -40,6 +41,18 @@ class Session {
     return Run<ReadTransaction>(std::forward<Work>(work));
   }
 
+  // For a read that is one statement: runs `work` without BEGIN and COMMIT
+  // (one statement is one snapshot anyway), so the call costs one round trip.
+  // The deadline is checked before it starts; a statement still running at
+  // the deadline is cancelled by the call's own cancel (PQcancel), not by a
+  // statement_timeout that would cost a round trip to set. Behind PgBouncer,
+  // where each transaction sets its own search_path, this is a Read.
+  template <typename Work>
+  auto ReadStatement(Work&& work) {
+    if (!lease_.connection().session_state()) return Read(std::forward<Work>(work));
+    return Run<pqxx::nontransaction>(std::forward<Work>(work));
+  }
+
   // The name of the statement that ran last: after a failure, the one that
   // failed (for logs).
   std::string_view last_query() const { return last_query_; }
@@ -57,7 +70,11 @@ class Session {
         last_query_ = "begin";
         PqxxTransaction pqxx_transaction(lease_.connection());
         Transaction transaction(pqxx_transaction, lease_.connection(), &last_query_);
-        ApplySettings(transaction);
+        if constexpr (std::is_same_v<PqxxTransaction, pqxx::nontransaction>) {
+          CheckDeadline();
+        } else {
+          ApplySettings(transaction);
+        }
         if constexpr (std::is_void_v<std::invoke_result_t<Work&, Transaction&>>) {
           work(transaction);
           last_query_ = "commit";
@@ -93,6 +110,8 @@ class Session {
   // search_path that pooled sessions otherwise keep. All SET LOCAL: nothing
   // outlives the transaction.
   void ApplySettings(Transaction& transaction) const;
+  // Throws DeadlineExceeded when the call's deadline has passed.
+  void CheckDeadline() const;
 
   ConnectionPool& pool_;
   ConnectionPool::Lease& lease_;

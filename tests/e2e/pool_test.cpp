@@ -7,6 +7,7 @@
 
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
+#include <pqxx/transaction>
 
 #include "support/metrics_scrape.hpp"
 #include "support/row_lock.hpp"
@@ -92,6 +93,25 @@ TEST_F(PoolTest, SaturatedPoolFailsWithResourceExhaustedAfterPoolTimeoutAndRecov
   EXPECT_EQ(stats.in_use, 0);
   EXPECT_EQ(stats.waiting, 0);
   EXPECT_EQ(stats.open, 1);
+}
+
+// A read that is one statement runs without a transaction, so without a
+// statement_timeout of its own: the call's cancel at its deadline must end it.
+TEST_F(PoolTest, DeadlineCancelsABlockedSingleStatementRead) {
+  StartServer(/*max_waiters=*/4);
+  ASSERT_TRUE(GetTask().ok());  // an open connection, so the read starts at once
+  auto locker = schema_.Connect();
+  pqxx::work lock(*locker);
+  lock.exec("LOCK TABLE \"Tasks\" IN ACCESS EXCLUSIVE MODE");
+
+  EXPECT_EQ(GetTaskWithin(300ms).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0))
+      << "the SELECT still waits on the lock after its call ended";
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                               application_ + "' AND state = 'active'"),
+            "0");
+  lock.abort();
+  EXPECT_TRUE(GetTask().ok()) << "the connection serves the next call";
 }
 
 TEST_F(PoolTest, CallsBeyondTheWaiterLimitFailAtOnce) {
