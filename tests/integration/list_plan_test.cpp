@@ -56,5 +56,53 @@ TEST(ListPlanTest, UnfinishedTasksByDueDateUseAnIndexNotASequentialScan) {
   }
 }
 
+// The board's lists when many tasks share one due date (the app stores due
+// dates as whole days): the page must come from an index that holds the
+// whole order, ties and all, with the cursor as its start, never from a sort
+// of every tied row.
+// `index` must serve the first page; a later page may come from any index
+// whose order is the whole order (the planner weighs them by the cursor).
+void ExpectIndexOrderedPages(pqxx::connection& connection, const std::string& filter_text,
+                             const std::string& index) {
+  const query::SqlCondition filter = query::CompileTaskFilter(filter_text, 1);
+  const std::vector<query::SortKey> order = query::ParseTaskOrderBy("due_at");
+  const std::string first_page = Plan(connection, filter, order);
+  EXPECT_NE(first_page.find(index), std::string::npos) << filter_text << "\n" << first_page;
+  EXPECT_EQ(first_page.find("Sort"), std::string::npos) << filter_text << "\n" << first_page;
+
+  // Deep in the tie: the cursor is (the shared date, an id in the middle).
+  query::SqlCondition deep = filter;
+  const std::vector<std::string> last_row = {"1798761600000" /* 2027-01-01 */, "10000"};
+  const query::SqlCondition after =
+      query::AfterKeyCondition(order, last_row, static_cast<int>(deep.parameters.size()) + 1);
+  deep.sql = "(" + deep.sql + ") AND " + after.sql;
+  deep.parameters.insert(deep.parameters.end(), after.parameters.begin(), after.parameters.end());
+  const std::string later_page = Plan(connection, deep, order);
+  EXPECT_NE(later_page.find("_dueAt_id_idx"), std::string::npos) << filter_text << "\n"
+                                                                 << later_page;
+  EXPECT_EQ(later_page.find("Sort"), std::string::npos) << filter_text << "\n" << later_page;
+  EXPECT_NE(later_page.find("Index Cond: ("), std::string::npos)
+      << filter_text << ": the cursor must bound the index scan\n"
+      << later_page;
+  EXPECT_NE(later_page.find("ROW(\"dueAt\", id) >"), std::string::npos)
+      << filter_text << ": the id inside the tie must bound it too\n"
+      << later_page;
+}
+
+TEST(ListPlanTest, PagesThroughTiedDueDatesComeFromTheBoardIndexes) {
+  testing::TestSchema schema;
+  // 20,000 tasks due on one day, 2,000 on others, over 4 columns.
+  schema.QueryValue(
+      "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status, is_finished, "
+      "\"taskColumn\") SELECT CASE WHEN i <= 20000 THEN timestamp '2027-01-01' ELSE "
+      "timestamp '2027-01-01' + (i % 60) * interval '1 day' END, 'task ' || i, '', 'Scheduled', "
+      "i % 10 = 0, (1 + i % 4)::text FROM generate_series(1, 22000) AS i; ANALYZE \"Tasks\"; "
+      "SELECT 1");
+  auto connection = schema.Connect();
+  ExpectIndexOrderedPages(*connection, "is_finished = false", "Tasks_is_finished_dueAt_id_idx");
+  ExpectIndexOrderedPages(*connection, "is_finished = false AND task_column = \"2\"",
+                          "Tasks_taskColumn_is_finished_dueAt_id_idx");
+}
+
 }  // namespace
 }  // namespace photoflow

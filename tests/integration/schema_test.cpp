@@ -113,12 +113,18 @@ TEST(SchemaTest, IndexesAndForeignKeyMatchThePrismaSchema) {
       (std::vector<std::string>{
           "Tasks | Tasks_dueAt_idx | CREATE INDEX \"Tasks_dueAt_idx\" ON \"Tasks\" USING "
           "btree (\"dueAt\")",
+          "Tasks | Tasks_is_finished_dueAt_id_idx | CREATE INDEX "
+          "\"Tasks_is_finished_dueAt_id_idx\" ON \"Tasks\" USING btree (is_finished, "
+          "\"dueAt\", id)",
           "Tasks | Tasks_is_finished_idx | CREATE INDEX \"Tasks_is_finished_idx\" ON "
           "\"Tasks\" USING btree (is_finished)",
           "Tasks | Tasks_pkey | CREATE UNIQUE INDEX \"Tasks_pkey\" ON \"Tasks\" USING btree "
           "(id)",
           "Tasks | Tasks_taskColumn_idx | CREATE INDEX \"Tasks_taskColumn_idx\" ON "
           "\"Tasks\" USING btree (\"taskColumn\")",
+          "Tasks | Tasks_taskColumn_is_finished_dueAt_id_idx | CREATE INDEX "
+          "\"Tasks_taskColumn_is_finished_dueAt_id_idx\" ON \"Tasks\" USING btree "
+          "(\"taskColumn\", is_finished, \"dueAt\", id)",
           "task_comments | task_comments_pkey | CREATE UNIQUE INDEX task_comments_pkey ON "
           "task_comments USING btree (id)",
       }));
