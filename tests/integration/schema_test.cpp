@@ -127,6 +127,8 @@ TEST(SchemaTest, IndexesAndForeignKeyMatchThePrismaSchema) {
           "(\"taskColumn\", is_finished, \"dueAt\", id)",
           "task_comments | task_comments_pkey | CREATE UNIQUE INDEX task_comments_pkey ON "
           "task_comments USING btree (id)",
+          "task_comments | task_comments_task_id_idx | CREATE INDEX task_comments_task_id_idx ON "
+          "task_comments USING btree (task_id)",
       }));
   EXPECT_EQ(Rows(schema,
                  "SELECT conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
