@@ -185,7 +185,9 @@ LoadResult RunLoad(const Options& options, std::vector<std::unique_ptr<Connectio
   std::this_thread::sleep_until(stop_at);
   loop.Stop();
   loop.Drain();
-  return loop.Collect(std::chrono::duration<double>(options.duration).count());
+  LoadResult result = loop.Collect(std::chrono::duration<double>(options.duration).count());
+  result.all_calls = loop.progress(started).completed;
+  return result;
 }
 
 uint64_t RunCount(const Options& options, const std::string& scenario, uint64_t count,

@@ -17,8 +17,9 @@ struct LoadResult {
   std::string scenario;
   int in_flight = 0;
   int channels = 0;
-  double seconds = 0;  // the measured window
-  uint64_t calls = 0;  // calls started and finished inside the window
+  double seconds = 0;      // the measured window
+  uint64_t calls = 0;      // calls started and finished inside the window
+  uint64_t all_calls = 0;  // every finished call, warm-up included (for costs per call)
   uint64_t ok = 0;
   std::map<std::string, uint64_t> errors;  // by status code name
   std::vector<uint32_t> latencies_us;      // of every measured call, sorted

@@ -49,6 +49,7 @@ void PrintJson(const LoadResult& result, std::ostream& out) {
   key("channels") << result.channels << ',';
   key("seconds") << result.seconds << ',';
   key("calls") << result.calls << ',';
+  key("all_calls") << result.all_calls << ',';
   key("ok") << result.ok << ',';
   key("calls_per_second") << Throughput(result) << ',';
   key("latency_ms") << '{';

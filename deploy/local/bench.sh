@@ -71,13 +71,33 @@ server_pid=$!
 bench=("$build_dir/client/bench/photoflow-bench" --addr "127.0.0.1:$port")
 "${bench[@]}" --wait-ready 30 --scenario health --duration 0.5 --warmup 0 >/dev/null
 
-# calls/s from photoflow-bench --json, and pgbench's tps.
+# The server's CPU time (µs, all threads) and context switches (all threads),
+# read from /proc: what a call costs the server besides its wall time.
+server_cost() {
+  local ticks switches=0 task
+  ticks=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+  for task in /proc/"$server_pid"/task/*/status; do
+    switches=$((switches + $(awk '/ctxt_switches/ {n += $2} END {print n}' "$task" 2>/dev/null || echo 0)))
+  done
+  echo "$((ticks * 1000000 / $(getconf CLK_TCK))) $switches"
+}
+
+# "calls/s errors server-µs/call switches/call" from photoflow-bench --json and /proc.
 service_rate() {
+  local before after
+  before=$(server_cost)
   "${bench[@]}" --scenario "$1" --in-flight "$2" --channels "$(( $2 < 2 ? 1 : 2 ))" \
-    --duration "$seconds" --warmup 2 --json |
-    /usr/bin/python3 -c 'import json, sys
-r = json.load(sys.stdin)
-print("%.0f %d" % (r["calls_per_second"], sum(r["errors"].values())))'
+    --duration "$seconds" --warmup 2 --json >"$work/result.json"
+  after=$(server_cost)
+  /usr/bin/python3 - "$work/result.json" $before $after <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+cpu_before, switches_before, cpu_after, switches_after = map(int, sys.argv[2:6])
+calls = max(r["all_calls"], 1)
+print("%.0f %d %.0f %.1f" % (r["calls_per_second"], sum(r["errors"].values()),
+                             (cpu_after - cpu_before) / calls,
+                             (switches_after - switches_before) / calls))
+PY
 }
 pgbench_rate() {
   "$pgbench" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" \
@@ -85,18 +105,21 @@ pgbench_rate() {
     sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | head -1 | xargs printf '%.0f'
 }
 
-echo "| scenario | in flight | pgbench (tx/s) | empty call (calls/s) | service (calls/s) | service / pgbench | service / empty call | errors |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| scenario | in flight | pgbench (tx/s) | empty call (calls/s) | service (calls/s) | service / pgbench | service / empty call | server CPU per call (µs) | context switches per call | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for in_flight in $in_flight_counts; do
-  read -r empty _ < <(service_rate health "$in_flight")
+  read -r empty _ empty_cpu empty_switches < <(service_rate health "$in_flight")
+  echo "| (empty call) | $in_flight | | $empty | | | | $empty_cpu | $empty_switches | |"
   for scenario in $scenarios; do
     limit=$(pgbench_rate "$scenario" "$in_flight")
-    read -r service errors < <(service_rate "$scenario" "$in_flight")
+    read -r service errors cpu switches < <(service_rate "$scenario" "$in_flight")
     ratio_pg=$(/usr/bin/python3 -c "print(f'{$service / max($limit, 1):.2f}')")
     ratio_empty=$(/usr/bin/python3 -c "print(f'{$service / max($empty, 1):.2f}')")
-    echo "| $scenario | $in_flight | $limit | $empty | $service | $ratio_pg | $ratio_empty | $errors |"
+    echo "| $scenario | $in_flight | $limit | $empty | $service | $ratio_pg | $ratio_empty | $cpu | $switches | $errors |"
   done
 done
+echo
+echo "server threads: $(awk '/^Threads/ {print $2}' "/proc/$server_pid/status")"
 echo
 echo "bench.sh: $tasks tasks, ${seconds} s per cell, PostgreSQL with fsync on; $(nproc) cores," \
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
