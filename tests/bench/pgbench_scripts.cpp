@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include "model/task_fields.hpp"
@@ -22,11 +24,13 @@ namespace {
 // `sql` with $1..$n replaced by `values[1]..` (highest first, so $1 does not
 // match the start of $12).
 std::string Bind(std::string sql, const std::map<int, std::string>& values) {
-  for (auto it = values.rbegin(); it != values.rend(); ++it) {
-    const std::string placeholder = "$" + std::to_string(it->first);
+  const std::vector<std::pair<int, std::string>> entries(values.begin(), values.end());
+  for (size_t i = entries.size(); i-- > 0;) {
+    const auto& [number, value] = entries[i];
+    const std::string placeholder = "$" + std::to_string(number);
     for (size_t at = sql.find(placeholder); at != std::string::npos;
-         at = sql.find(placeholder, at + it->second.size())) {
-      sql.replace(at, placeholder.size(), it->second);
+         at = sql.find(placeholder, at + value.size())) {
+      sql.replace(at, placeholder.size(), value);
     }
   }
   return sql;
