@@ -8,6 +8,11 @@
 namespace photoflow::db {
 namespace {
 
+// The call's remaining time as this transaction's statement_timeout.
+constexpr Query kSetStatementTimeout{
+    R"sql(SELECT pg_catalog.set_config('statement_timeout', $1, true))sql",
+    "session_set_statement_timeout"};
+
 // Behind PgBouncer: what a pooled session otherwise keeps, for this
 // transaction only. An empty $1 or $2 keeps the server's setting.
 constexpr Query kSetTransactionSettings{
@@ -27,23 +32,21 @@ void Session::CheckDeadline() const {
 }
 
 void Session::ApplySettings(Transaction& transaction) const {
-  CheckDeadline();
-  PooledConnection& connection = lease_.connection();
-  // With session state the connection keeps TimeZone and search_path, and the
-  // call's cancel at its deadline (PQcancel) ends a statement still running:
-  // no statement of its own, no round trip.
-  if (connection.session_state()) return;
-  // Behind PgBouncer the transaction must set TimeZone and search_path itself;
-  // the deadline rides along in the same statement as statement_timeout.
   std::string timeout;  // empty: keep the server's statement_timeout
   if (deadline_) {
     const auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now()).count();
+    if (remaining <= 0) throw DeadlineExceeded("deadline exceeded before the statement started");
     timeout = std::to_string(std::max<int64_t>(remaining, 1));
   }
-  const std::string& schema = pool_.schema();
-  transaction.Exec(kSetTransactionSettings,
-                   schema.empty() ? std::string() : connection.quote_name(schema), timeout);
+  PooledConnection& connection = lease_.connection();
+  if (!connection.session_state()) {
+    const std::string& schema = pool_.schema();
+    transaction.Exec(kSetTransactionSettings,
+                     schema.empty() ? std::string() : connection.quote_name(schema), timeout);
+    return;
+  }
+  if (!timeout.empty()) transaction.Exec(kSetStatementTimeout, timeout);
 }
 
 }  // namespace photoflow::db

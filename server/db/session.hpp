@@ -104,12 +104,11 @@ class Session {
     }
   }
 
-  // Checks the deadline. Without session state (PgBouncer) the transaction
-  // also sets the time zone and search_path that pooled sessions otherwise
-  // keep, and the call's remaining time as statement_timeout, in one
-  // statement; all SET LOCAL: nothing outlives the transaction. With session
-  // state nothing is sent: the call's cancel at its deadline ends a statement
-  // that runs past it (SQLSTATE 57014).
+  // The call's remaining time bounds every statement, lock waits included;
+  // PostgreSQL cancels a statement that runs past it (SQLSTATE 57014). Without
+  // session state (PgBouncer) the transaction also sets the time zone and
+  // search_path that pooled sessions otherwise keep. All SET LOCAL: nothing
+  // outlives the transaction.
   void ApplySettings(Transaction& transaction) const;
   // Throws DeadlineExceeded when the call's deadline has passed.
   void CheckDeadline() const;

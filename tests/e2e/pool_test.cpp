@@ -144,7 +144,7 @@ TEST_F(PoolTest, DeadlineCancelsTheBlockedStatementAndCommitsNothing) {
           acquired_before,
       1)
       << "the UPDATE got its connection within the deadline";
-  // The call's cancel at its deadline ended the UPDATE while the lock is still
+  // The server's statement_timeout ended the UPDATE while the lock is still
   // held: nothing of it is left waiting, and pg_stat_activity shows no
   // running UPDATE of this server any more.
   EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0));
