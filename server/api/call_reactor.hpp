@@ -71,6 +71,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
       cancel = cancel_;
     }
     if (cancel) {
+      cancel->Request();  // an atomic store: the next statement is not sent
       boost::asio::post(cancellations_, [cancel = std::move(*cancel)] { cancel.Cancel(); });
     } else if (!at_deadline) {
       // At the deadline the pool's own timer ends the wait (and counts it).

@@ -1,6 +1,7 @@
 #include "db/pool.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <random>
 
@@ -61,6 +62,9 @@ struct ConnectionPool::Waiter {
 struct ConnectionPool::CancelTarget {
   std::mutex mutex;
   PooledConnection* connection = nullptr;  // null once the lease gave it back
+  // Set (without the mutex, never blocking) when the call is cancelled; the
+  // lease's statements check it before they are sent.
+  std::atomic<bool> requested{false};
 
   void Cancel(log::Logger& logger) {
     const std::lock_guard lock(mutex);
@@ -80,6 +84,7 @@ ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<PooledConnect
       cancel_target_(std::make_shared<CancelTarget>()),
       reused_(reused) {
   cancel_target_->connection = connection_.get();
+  connection_->set_cancel_flag(&cancel_target_->requested);
   const std::lock_guard lock(pool_->mutex_);
   pool_->leased_.insert(cancel_target_);
 }
@@ -100,6 +105,7 @@ ConnectionPool::Lease::~Lease() {
     const std::lock_guard lock(cancel_target_->mutex);
     cancel_target_->connection = nullptr;
   }
+  connection_->set_cancel_flag(nullptr);
   pool_->Release(std::move(connection_), discard_, cancel_target_);
 }
 
@@ -116,6 +122,7 @@ void ConnectionPool::Lease::Reconnect() {
     const std::lock_guard lock(cancel_target_->mutex);
     connection_.swap(fresh);
     cancel_target_->connection = connection_.get();
+    connection_->set_cancel_flag(&cancel_target_->requested);
   }
   pool_->observer_.ConnectionClosed(CloseReason::kBroken);
   // `fresh` now holds the broken connection, closed here outside the lock.
@@ -124,7 +131,13 @@ void ConnectionPool::Lease::Reconnect() {
 }
 
 void ConnectionPool::Lease::CancelStatement() {
-  if (cancel_target_) cancel_target_->Cancel(pool_->logger_);
+  if (!cancel_target_) return;
+  cancel_target_->requested.store(true, std::memory_order_release);
+  cancel_target_->Cancel(pool_->logger_);
+}
+
+void ConnectionPool::Lease::CancelHandle::Request() const {
+  if (target_) target_->requested.store(true, std::memory_order_release);
 }
 
 void ConnectionPool::Lease::CancelHandle::Cancel() const {
@@ -399,7 +412,10 @@ void ConnectionPool::CancelAll() {
     running.assign(leased_.begin(), leased_.end());
   }
   // Outside the pool's lock: each cancel is a connection to PostgreSQL.
-  for (const std::shared_ptr<CancelTarget>& target : running) target->Cancel(logger_);
+  for (const std::shared_ptr<CancelTarget>& target : running) {
+    target->requested.store(true, std::memory_order_release);
+    target->Cancel(logger_);
+  }
   for (const std::shared_ptr<Waiter>& waiter : cancelled) {
     boost::asio::post(timers_, [waiter] {
       waiter->failed(std::make_exception_ptr(DatabaseUnavailable("the server is shutting down")));

@@ -93,6 +93,11 @@ class ConnectionPool {
     // Cancel() on an executor of their own.
     class CancelHandle {
      public:
+      // Marks the lease's call as cancelled, at once and without blocking: its
+      // next statement is not sent (PostgreSQL drops a cancel that finds the
+      // backend between statements).
+      void Request() const;
+      // PQcancel for the statement running now; may block.
       void Cancel() const;
 
      private:

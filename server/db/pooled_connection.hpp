@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -37,6 +38,15 @@ class PooledConnection : public pqxx::connection {
   bool expired(Clock::time_point now) const { return now >= traits_.retire_at; }
   StatementObserver* statement_observer() const { return traits_.statements; }
 
+  // Whether the call holding this connection was cancelled: PostgreSQL drops
+  // a cancel request that finds the backend idle (between two statements, or
+  // before the first), so statements check this before they are sent. The
+  // flag belongs to the current lease (ConnectionPool::Lease sets it).
+  bool cancel_requested() const {
+    return cancel_flag_ != nullptr && cancel_flag_->load(std::memory_order_acquire);
+  }
+  void set_cancel_flag(const std::atomic<bool>* flag) { cancel_flag_ = flag; }
+
   // The name under which `query` is prepared on this connection (registering
   // it on first use; libpqxx prepares it on the server when first executed),
   // or nullptr when statements are not prepared: no session state, or the
@@ -50,6 +60,7 @@ class PooledConnection : public pqxx::connection {
 
  private:
   Traits traits_;
+  const std::atomic<bool>* cancel_flag_ = nullptr;
   // Looked up by std::string_view without copying the text.
   struct TextHash {
     using is_transparent = void;

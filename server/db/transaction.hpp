@@ -8,6 +8,7 @@
 #include <pqxx/result>
 #include <pqxx/transaction_base>
 
+#include "db/errors.hpp"
 #include "db/pooled_connection.hpp"
 #include "db/query.hpp"
 
@@ -32,9 +33,12 @@ class Transaction {
   // Runs `query` with `args` bound as $1, $2, ... (a
   // pqxx::prepare::make_dynamic_params for a variable number).
   // The connection's StatementObserver, if any, hears of it by name.
+  // A call cancelled before the statement is sent (CancelHandle::Request)
+  // sends nothing and throws CallCancelled.
   template <typename... Args>
   pqxx::result Exec(const Query& query, Args&&... args) {
     last_query_ = query.name();
+    if (connection_.cancel_requested()) throw CallCancelled("call cancelled");
     StatementObserver* observer = connection_.statement_observer();
     if (observer == nullptr) return Run(query, std::forward<Args>(args)...);
     const auto started = std::chrono::steady_clock::now();

@@ -123,6 +123,34 @@ TEST_F(ConnectionPoolTest, EveryStatementIsReportedByNameAndPreparedUnderIt) {
             "test_add_one,test_divide");
 }
 
+// PostgreSQL drops a cancel request that finds the backend idle, so a call
+// cancelled between two statements must not send the next one.
+TEST_F(ConnectionPoolTest, ACancelledLeaseSendsNoFurtherStatement) {
+  testing::TestSchema schema;
+  RecordingStatements statements;
+  db::PoolOptions options = OptionsFor(schema);
+  options.statements = &statements;
+  auto pool = MakePool(options);
+  constexpr db::Query kSelectOne{"SELECT 1", "test_select_one"};
+  {
+    db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
+    db::Session session(*pool, lease, std::nullopt);
+    EXPECT_THROW(session.Read([&](db::Transaction& txn) {
+      txn.Exec(kSelectOne);
+      lease.cancel_handle().Request();  // as OnCancel does, between two statements
+      txn.Exec(kSelectOne);
+    }),
+                 db::CallCancelled);
+    EXPECT_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }),
+                 db::CallCancelled);
+  }
+  EXPECT_EQ(statements.heard, (std::vector<std::string>{"test_select_one ok"}));
+  // The flag belonged to that lease: the connection's next call runs.
+  db::ConnectionPool::Lease next = testing::AcquireLease(*pool);
+  db::Session session(*pool, next, std::nullopt);
+  EXPECT_NO_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }));
+}
+
 TEST_F(ConnectionPoolTest, PgBouncerModePreparesNothingAndKeepsNoSessionState) {
   testing::TestSchema schema;
   db::PoolOptions options = OptionsFor(schema);
