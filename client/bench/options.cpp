@@ -48,7 +48,9 @@ std::map<std::string, int> ParseMix(const std::string& value) {
     }
     mix[name] = Whole("--mix " + name, item.substr(equals + 1), 0, 1000000);
   }
-  if (mix.empty()) throw std::invalid_argument("--mix needs at least one scenario");
+  int total = 0;
+  for (const auto& [name, weight] : mix) total += weight;
+  if (total == 0) throw std::invalid_argument("--mix needs a scenario with a weight above 0");
   return mix;
 }
 

@@ -28,7 +28,7 @@ columns=4
 pgbench=/usr/lib/postgresql/15/bin/pgbench
 
 "$repo/deploy/local/install-deps.sh"
-cmake -S "$repo" -B "$build_dir" -G Ninja >/dev/null
+cmake -S "$repo" -B "$build_dir" -G Ninja -DPHOTOFLOW_BUILD_TESTS=ON >/dev/null
 cmake --build "$build_dir" --target photoflow-server photoflow-migrate photoflow-bench \
   photoflow-pgbench-scripts
 
@@ -38,9 +38,17 @@ unset PHOTOFLOW_PG_FAST  # durable: fsync on
 work=$(mktemp -d)
 server_pid=
 cleanup() {
-  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [[ -n $server_pid ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    timeout 30 tail --pid="$server_pid" -f /dev/null || kill -9 "$server_pid" 2>/dev/null || true
+  fi
   "$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true
   rm -rf "$work"
+}
+fail() {
+  echo "bench.sh: $*" >&2
+  [[ -s $work/server.log ]] && tail -20 "$work/server.log" >&2
+  exit 1
 }
 trap cleanup EXIT
 "$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true
@@ -49,8 +57,11 @@ export DATABASE_URL
 "$build_dir/server/photoflow-migrate" --migrations "$repo/migrations" deploy >/dev/null
 
 # The board: due dates on whole days over 60 days (as the app stores them),
-# $columns columns, a fifth finished, one comment on each task.
-psql -q -v ON_ERROR_STOP=1 -v tasks="$tasks" -v columns="$columns" "$DATABASE_URL" <<'SQL'
+# $columns columns, a fifth finished, one comment on each task. Laid anew
+# before each round, so that every round starts from the same board.
+seed_board() {
+  psql -q -v ON_ERROR_STOP=1 -v tasks="$tasks" -v columns="$columns" "$DATABASE_URL" <<'SQL'
+TRUNCATE "Tasks", task_comments, photoflow_request_ids RESTART IDENTITY;
 WITH t AS (
   INSERT INTO "Tasks" ("dueAt", task, additional_information, status, is_finished, "taskColumn",
                        amount_of_comments)
@@ -61,7 +72,7 @@ INSERT INTO task_comments (task_id, comment) SELECT id, 'Looks great' FROM t;
 VACUUM ANALYZE "Tasks";
 VACUUM ANALYZE task_comments;
 SQL
-
+}
 "$build_dir/tests/bench/photoflow-pgbench-scripts" "$work/scripts"
 
 port=$((PHOTOFLOW_PGPORT + 100))
@@ -69,7 +80,8 @@ port=$((PHOTOFLOW_PGPORT + 100))
   --log-level warn 2>"$work/server.log" &
 server_pid=$!
 bench=("$build_dir/client/bench/photoflow-bench" --addr "127.0.0.1:$port")
-"${bench[@]}" --wait-ready 30 --scenario health --duration 0.5 --warmup 0 >/dev/null
+"${bench[@]}" --wait-ready 30 --scenario health --duration 0.5 --warmup 0 >/dev/null ||
+  fail "the server did not become SERVING"
 
 # The server's CPU time (µs, all threads) and context switches (all threads),
 # read from /proc: what a call costs the server besides its wall time.
@@ -87,7 +99,8 @@ service_rate() {
   local before after
   before=$(server_cost)
   "${bench[@]}" --scenario "$1" --in-flight "$2" --channels "$(( $2 < 2 ? 1 : 2 ))" \
-    --duration "$seconds" --warmup 2 --json >"$work/result.json"
+    --duration "$seconds" --warmup 2 --json >"$work/result.json" ||
+    fail "photoflow-bench --scenario $1 failed"
   after=$(server_cost)
   /usr/bin/python3 - "$work/result.json" $before $after <<'PY'
 import json, sys
@@ -101,13 +114,15 @@ PY
 }
 pgbench_rate() {
   "$pgbench" -n -M prepared -c "$2" -j "$(( $2 < 2 ? 1 : 2 ))" -T "$seconds" \
-    -D tasks="$tasks" -D columns="$columns" -f "$work/scripts/$1.sql" "$DATABASE_URL" 2>&1 |
-    sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | head -1 | xargs printf '%.0f'
+    -D tasks="$tasks" -D columns="$columns" -f "$work/scripts/$1.sql" "$DATABASE_URL" \
+    >"$work/pgbench.log" 2>&1 || { cat "$work/pgbench.log" >&2; fail "pgbench $1 failed"; }
+  sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.log" | head -1 | xargs printf '%.0f'
 }
 
 echo "| scenario | in flight | pgbench (tx/s) | empty call (calls/s) | service (calls/s) | service / pgbench | service / empty call | server CPU per call (µs) | context switches per call | errors |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for in_flight in $in_flight_counts; do
+  seed_board
   read -r empty _ empty_cpu empty_switches < <(service_rate health "$in_flight")
   echo "| (empty call) | $in_flight | | $empty | | | | $empty_cpu | $empty_switches | |"
   for scenario in $scenarios; do
