@@ -151,6 +151,25 @@ TEST_F(ConnectionPoolTest, ACancelledLeaseSendsNoFurtherStatement) {
   EXPECT_NO_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }));
 }
 
+// ReadStatement sends the statement alone (one round trip), so PostgreSQL
+// runs it in an implicit transaction with the server's defaults; a Read
+// first sends BEGIN with SET TRANSACTION REPEATABLE READ, READ ONLY.
+TEST_F(ConnectionPoolTest, ReadStatementRunsWithoutBeginAndCommit) {
+  testing::TestSchema schema;
+  auto pool = MakePool(OptionsFor(schema));
+  db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
+  db::Session session(*pool, lease, std::chrono::steady_clock::now() + 30s);
+  constexpr db::Query kTransactionMode{
+      "SELECT current_setting('transaction_isolation') || ' ' || "
+      "current_setting('transaction_read_only')",
+      "test_transaction_mode"};
+  auto mode = [&](db::Transaction& txn) {
+    return txn.Exec(kTransactionMode)[0][0].as<std::string>();
+  };
+  EXPECT_EQ(session.ReadStatement(mode), "read committed off");
+  EXPECT_EQ(session.Read(mode), "repeatable read on");
+}
+
 TEST_F(ConnectionPoolTest, PgBouncerModePreparesNothingAndKeepsNoSessionState) {
   testing::TestSchema schema;
   db::PoolOptions options = OptionsFor(schema);
