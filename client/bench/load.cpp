@@ -142,7 +142,10 @@ class Loop {
     const Clock::time_point now = Clock::now();
     ++completed_;
     if (!status.ok()) ++failed_;
-    const bool measured = (!limits_.measure_from || state.started >= *limits_.measure_from) &&
+    // A call counts in the window it ends in: throughput is what completes
+    // per second, and the slowest calls (which straddle the window's start
+    // most often) are not left out of the percentiles and error counts.
+    const bool measured = (!limits_.measure_from || now >= *limits_.measure_from) &&
                           (!limits_.stop_at || now <= *limits_.stop_at);
     if (!measured) return;
     state.latencies_us.push_back(static_cast<uint32_t>(

@@ -18,7 +18,7 @@ struct LoadResult {
   int in_flight = 0;
   int channels = 0;
   double seconds = 0;      // the measured window
-  uint64_t calls = 0;      // calls started and finished inside the window
+  uint64_t calls = 0;      // calls that finished inside the window
   uint64_t all_calls = 0;  // every finished call, warm-up included (for costs per call)
   uint64_t ok = 0;
   std::map<std::string, uint64_t> errors;  // by status code name
@@ -35,8 +35,8 @@ using ProgressSink = std::function<void(const Progress&)>;
 
 // Keeps options.in_flight calls of options.scenario in flight, each starting
 // when the one before it in its slot ends (closed loop), for warm-up then
-// duration; measures the calls that start after the warm-up and end before
-// the end. `progress` is called about once a second from this thread.
+// duration; measures the calls that end between the warm-up's end and the
+// end. `progress` is called about once a second from this thread.
 LoadResult RunLoad(const Options& options, std::vector<std::unique_ptr<Connection>>& connections,
                    const Board& board, const ProgressSink& progress);
 
