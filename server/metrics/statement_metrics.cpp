@@ -17,17 +17,16 @@ StatementMetrics::StatementMetrics(prometheus::Registry& registry)
 StatementMetrics::Series& StatementMetrics::SeriesFor(std::string_view name) {
   if (auto found = series_.find(name); found != series_.end()) return found->second;
   const prometheus::Labels labels = {{"statement", std::string(name)}};
-  Series series{.duration = &durations_.Add(
-                    labels, prometheus::Histogram::BucketBoundaries{
-                                0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                0.1, 0.25, 0.5, 1, 2.5, 5, 10}),
+  Series series{.duration = &durations_.Add(labels,
+                                            prometheus::Histogram::BucketBoundaries{
+                                                0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}),
                 .errors = &errors_.Add(labels)};
   return series_.emplace(std::string(name), series).first->second;
 }
 
 void StatementMetrics::StatementFinished(std::string_view name,
-                                         std::chrono::steady_clock::duration elapsed,
-                                         bool failed) {
+                                         std::chrono::steady_clock::duration elapsed, bool failed) {
   Series series;
   {
     const std::lock_guard lock(mutex_);

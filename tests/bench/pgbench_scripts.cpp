@@ -8,9 +8,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
-#include <string>
 
 #include "model/task_fields.hpp"
 #include "query/filter.hpp"
@@ -98,8 +98,7 @@ int main(int argc, char** argv) {
       "SELECT array_agg(id ORDER BY n) AS ids FROM (SELECT page.*, row_number() OVER () AS n " +
       "FROM (" + ListSql(column_filter, column_values, model::kTaskColumns) +
       ") page) numbered WHERE n <= 50 \\gset\n" +
-      Bind(std::string(store::comments::ListForTasksQuery().text()), {{1, ":ids"}}) +
-      ";\nCOMMIT";
+      Bind(std::string(store::comments::ListForTasksQuery().text()), {{1, ":ids"}}) + ";\nCOMMIT";
 
   std::map<int, std::string> insert;
   std::map<int, std::string> update{{1, ":id"}, {2, "''"}};
