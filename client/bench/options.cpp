@@ -1,37 +1,23 @@
 #include "options.hpp"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <functional>
 #include <sstream>
 #include <stdexcept>
 
+#include "config/values.hpp"
+
 namespace photoflow::bench {
 namespace {
 
-double ParseNumber(const std::string& flag, const std::string& value, double min, double max) {
-  double number = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (error != std::errc() || end != value.data() + value.size() || !std::isfinite(number) ||
-      number < min || number > max) {
-    std::ostringstream message;
-    message << flag << " must be a number from " << min << " to " << max << ", got '"
-            << value.substr(0, 40) << "'";
-    throw std::invalid_argument(message.str());
-  }
-  return number;
-}
-
+// The server's own parsers of numbers in settings.
 std::chrono::milliseconds Seconds(const std::string& flag, const std::string& value, double min,
                                   double max) {
-  return std::chrono::milliseconds(std::llround(ParseNumber(flag, value, min, max) * 1000));
+  return config::ParseSeconds(flag, value, min, max);
 }
 
 int Whole(const std::string& flag, const std::string& value, int min, int max) {
-  const double number = ParseNumber(flag, value, min, max);
-  if (number != std::floor(number)) throw std::invalid_argument(flag + " must be a whole number");
-  return static_cast<int>(number);
+  return config::ParseWholeNumber(flag, value, min, max);
 }
 
 std::map<std::string, int> ParseMix(const std::string& value) {

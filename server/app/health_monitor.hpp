@@ -42,7 +42,8 @@ class HealthMonitor {
   std::optional<std::string> Probe();
 
   db::ConnectionPool& pool_;
-  std::unique_ptr<db::PooledConnection> connection_;  // used by the probing thread only
+  // Used by one probe at a time (PeriodicTask never overlaps its runs).
+  std::unique_ptr<db::PooledConnection> connection_;
   grpc::HealthCheckServiceInterface& health_;
   const std::vector<std::string> services_;
   log::Logger& logger_;

@@ -66,7 +66,9 @@ struct ConnectionPool::CancelTarget {
   // lease's statements check it before they are sent.
   std::atomic<bool> requested{false};
 
+  // Flags the call, then asks PostgreSQL to cancel its running statement.
   void Cancel(log::Logger& logger) {
+    requested.store(true, std::memory_order_release);
     const std::lock_guard lock(mutex);
     if (connection == nullptr) return;
     try {
@@ -128,12 +130,6 @@ void ConnectionPool::Lease::Reconnect() {
   // `fresh` now holds the broken connection, closed here outside the lock.
   reused_ = false;
   discard_ = false;
-}
-
-void ConnectionPool::Lease::CancelStatement() {
-  if (!cancel_target_) return;
-  cancel_target_->requested.store(true, std::memory_order_release);
-  cancel_target_->Cancel(pool_->logger_);
 }
 
 void ConnectionPool::Lease::CancelHandle::Request() const {
@@ -412,10 +408,7 @@ void ConnectionPool::CancelAll() {
     running.assign(leased_.begin(), leased_.end());
   }
   // Outside the pool's lock: each cancel is a connection to PostgreSQL.
-  for (const std::shared_ptr<CancelTarget>& target : running) {
-    target->requested.store(true, std::memory_order_release);
-    target->Cancel(logger_);
-  }
+  for (const std::shared_ptr<CancelTarget>& target : running) target->Cancel(logger_);
   for (const std::shared_ptr<Waiter>& waiter : cancelled) {
     boost::asio::post(timers_, [waiter] {
       waiter->failed(std::make_exception_ptr(DatabaseUnavailable("the server is shutting down")));

@@ -81,11 +81,6 @@ class ConnectionPool {
     // Replaces a broken connection with a new one in the same pool slot.
     // Throws DatabaseUnavailable when PostgreSQL cannot be reached.
     void Reconnect();
-    // Asks PostgreSQL to cancel the statement running on this lease's
-    // connection (PQcancel); callable from any thread while the lease lives.
-    // Blocks while PQcancel connects: see CancelHandle.
-    void CancelStatement();
-
     // What another thread needs to cancel this lease's statement later: valid
     // for ever, a no-op once the lease has given its connection back. PQcancel
     // opens a connection to PostgreSQL and can block for minutes when the
@@ -97,7 +92,7 @@ class ConnectionPool {
       // next statement is not sent (PostgreSQL drops a cancel that finds the
       // backend between statements).
       void Request() const;
-      // PQcancel for the statement running now; may block.
+      // Request(), then PQcancel for the statement running now; may block.
       void Cancel() const;
 
      private:
@@ -115,7 +110,7 @@ class ConnectionPool {
 
     ConnectionPool* pool_;
     std::unique_ptr<PooledConnection> connection_;
-    // What CancelStatement and CancelAll reach from other threads.
+    // What CancelHandle and CancelAll reach from other threads.
     std::shared_ptr<CancelTarget> cancel_target_;
     bool reused_;
     bool discard_ = false;

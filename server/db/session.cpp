@@ -32,11 +32,11 @@ void Session::CheckDeadline() const {
 }
 
 void Session::ApplySettings(Transaction& transaction) const {
+  CheckDeadline();
   std::string timeout;  // empty: keep the server's statement_timeout
   if (deadline_) {
     const auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(*deadline_ - Clock::now()).count();
-    if (remaining <= 0) throw DeadlineExceeded("deadline exceeded before the statement started");
     timeout = std::to_string(std::max<int64_t>(remaining, 1));
   }
   PooledConnection& connection = lease_.connection();

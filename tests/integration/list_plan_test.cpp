@@ -28,6 +28,18 @@ std::string Plan(pqxx::connection& connection, const query::SqlCondition& condit
   return plan;
 }
 
+// `filter` restricted to the rows after `last_row` in `order`: a later page.
+query::SqlCondition AfterRow(const query::SqlCondition& filter,
+                             const std::vector<query::SortKey>& order,
+                             const std::vector<std::string>& last_row) {
+  query::SqlCondition deep = filter;
+  const query::SqlCondition after =
+      query::AfterKeyCondition(order, last_row, static_cast<int>(deep.parameters.size()) + 1);
+  deep.sql = "(" + deep.sql + ") AND " + after.sql;
+  deep.parameters.insert(deep.parameters.end(), after.parameters.begin(), after.parameters.end());
+  return deep;
+}
+
 TEST(ListPlanTest, UnfinishedTasksByDueDateUseAnIndexNotASequentialScan) {
   testing::TestSchema schema;
   schema.QueryValue(
@@ -42,12 +54,8 @@ TEST(ListPlanTest, UnfinishedTasksByDueDateUseAnIndexNotASequentialScan) {
     EXPECT_EQ(first_page.find("Seq Scan"), std::string::npos) << order_by << "\n" << first_page;
     EXPECT_NE(first_page.find("Index Scan"), std::string::npos) << order_by << "\n" << first_page;
 
-    query::SqlCondition deep = filter;
-    const std::vector<std::string> last_row = {"1767225600000" /* 2026-01-01 */, "40000"};
-    const query::SqlCondition after =
-        query::AfterKeyCondition(order, last_row, static_cast<int>(deep.parameters.size()) + 1);
-    deep.sql = "(" + deep.sql + ") AND " + after.sql;
-    deep.parameters.insert(deep.parameters.end(), after.parameters.begin(), after.parameters.end());
+    const query::SqlCondition deep =
+        AfterRow(filter, order, {"1767225600000" /* 2026-01-01 */, "40000"});
     const std::string later_page = Plan(*connection, deep, order);
     EXPECT_EQ(later_page.find("Seq Scan"), std::string::npos) << order_by << "\n" << later_page;
     EXPECT_NE(later_page.find("Index Cond"), std::string::npos)
@@ -71,12 +79,8 @@ void ExpectIndexOrderedPages(pqxx::connection& connection, const std::string& fi
   EXPECT_EQ(first_page.find("Sort"), std::string::npos) << filter_text << "\n" << first_page;
 
   // Deep in the tie: the cursor is (the shared date, an id in the middle).
-  query::SqlCondition deep = filter;
-  const std::vector<std::string> last_row = {"1798761600000" /* 2027-01-01 */, "10000"};
-  const query::SqlCondition after =
-      query::AfterKeyCondition(order, last_row, static_cast<int>(deep.parameters.size()) + 1);
-  deep.sql = "(" + deep.sql + ") AND " + after.sql;
-  deep.parameters.insert(deep.parameters.end(), after.parameters.begin(), after.parameters.end());
+  const query::SqlCondition deep =
+      AfterRow(filter, order, {"1798761600000" /* 2027-01-01 */, "10000"});
   const std::string later_page = Plan(connection, deep, order);
   EXPECT_NE(later_page.find("_dueAt_id_idx"), std::string::npos) << filter_text << "\n"
                                                                  << later_page;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 
@@ -12,6 +13,45 @@ namespace photoflow::common {
 namespace {
 
 using namespace std::chrono_literals;
+
+// A run that blocks until released, for checking that stopping a task waits
+// for the run in progress.
+class BlockingRun {
+ public:
+  // The work to give the task: the first call blocks, later ones return.
+  std::function<void()> Work() {
+    return [this, first = true]() mutable {
+      if (!first) return;
+      first = false;
+      started_.set_value();
+      released_.wait();
+      finished_ = true;
+    };
+  }
+
+  // Waits until the run has started, calls `stop` on another thread, and
+  // releases the run only once `stop` has been called: a `stop` that does not
+  // wait returns while the run is still blocked. True when `stop` returned
+  // after the run ended.
+  bool StopReturnsAfterTheRun(const std::function<void()>& stop) {
+    started_.get_future().wait();
+    std::promise<void> stopping;
+    std::future<bool> stopped = std::async(std::launch::async, [&] {
+      stopping.set_value();
+      stop();
+      return finished_.load();
+    });
+    stopping.get_future().wait();
+    release_.set_value();
+    return stopped.get();
+  }
+
+ private:
+  std::promise<void> started_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::atomic<bool> finished_ = false;
+};
 
 TEST(PeriodicTaskTest, RunsRepeatedlyAndNeverAfterStop) {
   boost::asio::thread_pool executor(2);
@@ -41,30 +81,11 @@ TEST(PeriodicTaskTest, RunsRepeatedlyAndNeverAfterStop) {
 
 TEST(PeriodicTaskTest, StopWaitsForARunInProgress) {
   boost::asio::thread_pool executor(2);
-  std::promise<void> started;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> finished = false;
-  PeriodicTask task(executor.get_executor(), 1ms, [&, first = true]() mutable {
-    if (!first) return;
-    first = false;
-    started.set_value();
-    released.wait();
-    finished = true;
-  });
+  BlockingRun run;
+  PeriodicTask task(executor.get_executor(), 1ms, run.Work());
   task.Start();
-  started.get_future().wait();
-  std::promise<void> stopping;
-  std::future<bool> stopped = std::async(std::launch::async, [&] {
-    stopping.set_value();
-    task.Stop();
-    return finished.load();
-  });
-  // The run ends only once Stop has been called: a Stop that does not wait
-  // returns while the run is still blocked.
-  stopping.get_future().wait();
-  release.set_value();
-  EXPECT_TRUE(stopped.get()) << "Stop returned before the run ended";
+  EXPECT_TRUE(run.StopReturnsAfterTheRun([&] { task.Stop(); }))
+      << "Stop returned before the run ended";
 }
 
 TEST(PeriodicTaskTest, StopBeforeStartAndTwiceIsHarmless) {
@@ -98,25 +119,10 @@ TEST(DeadlineTaskTest, RunsOnceAtTheDeadlineUnlessCancelledFirst) {
 
 TEST(DeadlineTaskTest, CancelWaitsForARunInProgress) {
   boost::asio::thread_pool executor(1);
-  std::promise<void> started;
-  std::promise<void> release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<bool> finished = false;
-  DeadlineTask due(executor.get_executor(), std::chrono::steady_clock::now(), [&] {
-    started.set_value();
-    released.wait();
-    finished = true;
-  });
-  started.get_future().wait();
-  std::promise<void> cancelling;
-  std::future<bool> cancelled = std::async(std::launch::async, [&] {
-    cancelling.set_value();
-    due.Cancel();
-    return finished.load();
-  });
-  cancelling.get_future().wait();
-  release.set_value();
-  EXPECT_TRUE(cancelled.get()) << "Cancel returned before the run ended";
+  BlockingRun run;
+  DeadlineTask due(executor.get_executor(), std::chrono::steady_clock::now(), run.Work());
+  EXPECT_TRUE(run.StopReturnsAfterTheRun([&] { due.Cancel(); }))
+      << "Cancel returned before the run ended";
 }
 
 TEST(PeriodicTaskTest, AZeroIntervalIsRefused) {
