@@ -2,6 +2,7 @@
 
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,25 @@
 #include "db/pool.hpp"
 
 namespace photoflow::api {
+
+// The statement a call's work runs, as the calls it serves may cancel it: a
+// call's own statement when it runs alone, or one statement shared by a batch
+// of calls (CallBatch), which is cancelled only once every call it serves has
+// gone, so that one client leaving never fails its neighbours.
+class SharedStatement {
+ public:
+  SharedStatement(db::ConnectionPool::Lease::CancelHandle cancel, int calls)
+      : cancel_(std::move(cancel)), calls_(calls) {}
+
+  // One of the calls is gone (cancelled, or never started); true when it was
+  // the last, and the statement should be cancelled.
+  bool CallGone() { return calls_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
+  const db::ConnectionPool::Lease::CancelHandle& cancel() const { return cancel_; }
+
+ private:
+  db::ConnectionPool::Lease::CancelHandle cancel_;
+  std::atomic<int> calls_;
+};
 
 // The reactor of a call that runs SQL. When the client cancels (or gRPC
 // cancels the call at its deadline), the statement running for it is cancelled
@@ -40,20 +60,26 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   // For AcquireLimits::ticket: lets OnCancel end the call's wait.
   const std::shared_ptr<db::ConnectionPool::WaitTicket>& ticket() const { return ticket_; }
 
-  // Registers the lease the call's work runs on; false if the call was
-  // cancelled already (the work should not start).
-  bool Attach(const db::ConnectionPool::Lease& lease) {
-    const std::lock_guard lock(mutex_);
-    if (cancellation_ != Cancellation::kNone) return false;
-    cancel_.emplace(lease.cancel_handle());
-    return true;
+  // Registers the statement the call's work runs; false if the call was
+  // cancelled already (the work should not start for it, and the statement
+  // counts it as gone).
+  bool Attach(std::shared_ptr<SharedStatement> statement) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (cancellation_ == Cancellation::kNone) {
+        statement_ = std::move(statement);
+        return true;
+      }
+    }
+    if (statement->CallGone()) CancelStatement(*statement);
+    return false;
   }
 
   // Before the connection goes back to the pool. A cancel still on its way
   // after this finds the lease gone and does nothing (CancelHandle).
   void Detach() {
     const std::lock_guard lock(mutex_);
-    cancel_.reset();
+    statement_.reset();
   }
 
   // Records the cancel that gRPC reported before OnCancel ran.
@@ -63,16 +89,15 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   }
 
   void OnCancel() override {
-    std::optional<db::ConnectionPool::Lease::CancelHandle> cancel;
+    std::shared_ptr<SharedStatement> statement;
     bool at_deadline = false;
     {
       const std::lock_guard lock(mutex_);
       at_deadline = RecordCancellation() == Cancellation::kAtDeadline;
-      cancel = cancel_;
+      statement = std::move(statement_);
     }
-    if (cancel) {
-      cancel->Request();  // an atomic store: the next statement is not sent
-      boost::asio::post(cancellations_, [cancel = std::move(*cancel)] { cancel.Cancel(); });
+    if (statement) {
+      if (statement->CallGone()) CancelStatement(*statement);
     } else if (!at_deadline) {
       // At the deadline the pool's own timer ends the wait (and counts it).
       // CancelWait takes the pool's mutex only briefly and never blocks on I/O.
@@ -88,6 +113,11 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   void OnDone() override { delete this; }
 
  private:
+  void CancelStatement(const SharedStatement& statement) {
+    statement.cancel().Request();  // an atomic store: the next statement is not sent
+    boost::asio::post(cancellations_, [cancel = statement.cancel()] { cancel.Cancel(); });
+  }
+
   // The first cancel's cause; requires mutex_.
   Cancellation RecordCancellation() {
     if (cancellation_ == Cancellation::kNone) {
@@ -105,7 +135,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   std::mutex mutex_;
   Cancellation cancellation_ = Cancellation::kNone;
   // Set while the call's work runs on a connection.
-  std::optional<db::ConnectionPool::Lease::CancelHandle> cancel_;
+  std::shared_ptr<SharedStatement> statement_;
 };
 
 }  // namespace photoflow::api

@@ -14,6 +14,10 @@ bool HasClass(std::string_view sqlstate, std::string_view sqlstate_class) {
   return sqlstate.substr(0, 2) == sqlstate_class;
 }
 
+bool IsRejectedDataState(std::string_view state) {
+  return HasClass(state, "22") || HasClass(state, "23") || HasClass(state, "P0");
+}
+
 grpc::Status FromSqlState(const pqxx::sql_error& error, log::Logger& logger,
                           const std::string& query) {
   const std::string& state = error.sqlstate();
@@ -103,6 +107,16 @@ grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger,
   } catch (...) {
     logger.Error("internal_error", {{"message", "non-standard exception"}});
     return MakeStatus(grpc::StatusCode::INTERNAL, "internal error", "INTERNAL");
+  }
+}
+
+bool IsRejectedData(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const pqxx::sql_error& sql) {
+    return IsRejectedDataState(sql.sqlstate());
+  } catch (...) {
+    return false;
   }
 }
 

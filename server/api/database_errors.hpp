@@ -17,4 +17,9 @@ namespace photoflow::api {
 grpc::Status StatusFromException(std::exception_ptr error, log::Logger& logger,
                                  std::string_view query = {});
 
+// True when `error` is PostgreSQL rejecting data (a data exception, an
+// integrity violation, an error raised by a trigger): one row of a
+// multi-row statement may have caused it, and the statement changed nothing.
+bool IsRejectedData(const std::exception_ptr& error);
+
 }  // namespace photoflow::api

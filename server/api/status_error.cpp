@@ -31,12 +31,16 @@ void ThrowStaleEtag(std::string_view field) {
 }
 
 void ThrowNotFound(Resource resource, int64_t id, std::string_view qualifier) {
+  throw StatusError(NotFoundStatus(resource, id, qualifier));
+}
+
+grpc::Status NotFoundStatus(Resource resource, int64_t id, std::string_view qualifier) {
   const bool comment = resource == Resource::kComment;
   std::string message = comment ? "comment" : "task";
   if (!qualifier.empty()) message += " " + std::string(qualifier);
   message += " " + std::to_string(id) + " not found";
-  throw StatusError(MakeStatus(grpc::StatusCode::NOT_FOUND, message,
-                               comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND"));
+  return MakeStatus(grpc::StatusCode::NOT_FOUND, message,
+                    comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND");
 }
 
 }  // namespace photoflow::api

@@ -33,5 +33,7 @@ enum class Resource { kTask, kComment };
 // NOT_FOUND with reason TASK_NOT_FOUND or COMMENT_NOT_FOUND: "task 7 not
 // found", or with a `qualifier`, "task (created by ...) 7 not found".
 [[noreturn]] void ThrowNotFound(Resource resource, int64_t id, std::string_view qualifier = {});
+// The status ThrowNotFound throws, for work that answers several calls.
+grpc::Status NotFoundStatus(Resource resource, int64_t id, std::string_view qualifier = {});
 
 }  // namespace photoflow::api

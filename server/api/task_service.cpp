@@ -115,7 +115,84 @@ TaskListQuery BuildListQuery(const v1::ListTasksRequest& request) {
   return list;
 }
 
+// One CreateTask: its insert, or with a request_id the row that key created.
+store::TaskRow CreateOne(db::Session& session, const v1::CreateTaskRequest& request) {
+  const store::TaskRow values = ToTaskValues(request.task(), model::kWritableTaskFields);
+  const std::string fingerprint = RequestFingerprint(request.task());
+  return session.Write([&](db::Transaction& txn) {
+    return CreateOnce(
+        txn, request.request_id(), "CreateTask", fingerprint,
+        [&] { return store::tasks::Insert(txn, values); },
+        [&](int32_t id) {
+          std::optional<store::TaskRow> first = store::tasks::Find(txn, id);
+          if (!first) {
+            ThrowNotFound(Resource::kTask, id, "(created by this request_id and since deleted)");
+          }
+          return *first;
+        });
+  });
+}
+
+// CreateTask calls without request_id: one insert, or for several one
+// multi-row INSERT (one statement, one commit).
+std::vector<grpc::Status> CreateTasks(db::Session& session,
+                                      std::span<const TaskService::CreateCall* const> calls) {
+  if (calls.size() == 1) {
+    ToProto(CreateOne(session, *calls[0]->request), model::kTaskColumns, calls[0]->response);
+    return {grpc::Status::OK};
+  }
+  std::vector<store::TaskRow> values;
+  values.reserve(calls.size());
+  for (const TaskService::CreateCall* call : calls) {
+    values.push_back(ToTaskValues(call->request->task(), model::kWritableTaskFields));
+  }
+  const std::vector<store::TaskRow> rows =
+      session.Write([&](db::Transaction& txn) { return store::tasks::InsertMany(txn, values); });
+  for (size_t i = 0; i < calls.size(); ++i) {
+    ToProto(rows[i], model::kTaskColumns, calls[i]->response);
+  }
+  return std::vector<grpc::Status>(calls.size(), grpc::Status::OK);
+}
+
+// GetTask calls whose masks leave out comments: one SELECT by id, or for
+// several one SELECT ... WHERE id = ANY($1), each call answered from the row
+// with its id.
+std::vector<grpc::Status> GetTasks(db::Session& session,
+                                   std::span<const TaskService::GetCall* const> calls) {
+  if (calls.size() == 1) {
+    const TaskService::GetCall& call = *calls[0];
+    std::optional<store::TaskRow> row = session.ReadStatement([&](db::Transaction& txn) {
+      return store::tasks::Find(txn, call.request->id(), call.mask.columns);
+    });
+    if (!row) return {NotFoundStatus(Resource::kTask, call.request->id())};
+    ToProto(*row, call.mask.fields, call.response);
+    return {grpc::Status::OK};
+  }
+  std::vector<int32_t> ids;
+  ids.reserve(calls.size());
+  for (const TaskService::GetCall* call : calls) ids.push_back(call->request->id());
+  const std::vector<store::TaskRow> rows =
+      session.ReadStatement([&](db::Transaction& txn) { return store::tasks::FindMany(txn, ids); });
+  std::unordered_map<int32_t, const store::TaskRow*> by_id;
+  for (const store::TaskRow& row : rows) by_id[row.int32(model::kTaskId)] = &row;
+  std::vector<grpc::Status> statuses;
+  statuses.reserve(calls.size());
+  for (const TaskService::GetCall* call : calls) {
+    const auto found = by_id.find(call->request->id());
+    if (found == by_id.end()) {
+      statuses.push_back(NotFoundStatus(Resource::kTask, call->request->id()));
+      continue;
+    }
+    ToProto(*found->second, call->mask.fields, call->response);
+    statuses.push_back(grpc::Status::OK);
+  }
+  return statuses;
+}
+
 }  // namespace
+
+TaskService::TaskService(CallRunner& runner)
+    : runner_(runner), gets_("GetTask", GetTasks), creates_("CreateTask", CreateTasks) {}
 
 grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* context,
                                                   const v1::CreateTaskRequest* request,
@@ -127,22 +204,12 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
+  if (request->request_id().empty()) {
+    return runner_.RunBatched(context, creates_, CreateCall{request, response});
+  }
+  // A request_id's claim and record run with the insert, one call at a time.
   return runner_.Run(context, [request, response](db::Session& session) {
-    const store::TaskRow values = ToTaskValues(request->task(), model::kWritableTaskFields);
-    const std::string fingerprint = RequestFingerprint(request->task());
-    const store::TaskRow row = session.Write([&](db::Transaction& txn) {
-      return CreateOnce(
-          txn, request->request_id(), "CreateTask", fingerprint,
-          [&] { return store::tasks::Insert(txn, values); },
-          [&](int32_t id) {
-            std::optional<store::TaskRow> first = store::tasks::Find(txn, id);
-            if (!first) {
-              ThrowNotFound(Resource::kTask, id, "(created by this request_id and since deleted)");
-            }
-            return *first;
-          });
-    });
-    ToProto(row, model::kTaskColumns, response);
+    ToProto(CreateOne(session, *request), model::kTaskColumns, response);
     return grpc::Status::OK;
   });
 }
@@ -156,6 +223,9 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
     mask = ParseTaskReadMask(request->read_mask());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
+  }
+  if (!IncludesComments(mask)) {
+    return runner_.RunBatched(context, gets_, GetCall{request, response, mask});
   }
   return runner_.Run(context, [request, response, mask](db::Session& session) {
     const TaskRows rows = ReadTasks(session, mask, [&](db::Transaction& txn) {

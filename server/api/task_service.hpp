@@ -1,6 +1,11 @@
 #pragma once
 
+#include <span>
+#include <vector>
+
+#include "api/call_batch.hpp"
 #include "api/call_runner.hpp"
+#include "api/field_masks.hpp"
 #include "photoflow/v1/task_service.grpc.pb.h"
 
 namespace photoflow::api {
@@ -9,7 +14,19 @@ namespace photoflow::api {
 // thread, runs SQL on the worker pool.
 class TaskService final : public v1::TaskService::CallbackService {
  public:
-  explicit TaskService(CallRunner& runner) : runner_(runner) {}
+  explicit TaskService(CallRunner& runner);
+
+  // What a batch of GetTask (read masks without comments) or CreateTask
+  // (without request_id) calls needs of each call (CallBatch).
+  struct GetCall {
+    const v1::GetTaskRequest* request;
+    v1::Task* response;
+    ReadMask mask;
+  };
+  struct CreateCall {
+    const v1::CreateTaskRequest* request;
+    v1::Task* response;
+  };
 
   grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
                                        const v1::CreateTaskRequest* request,
@@ -28,6 +45,8 @@ class TaskService final : public v1::TaskService::CallbackService {
 
  private:
   CallRunner& runner_;
+  CallBatch<GetCall> gets_;
+  CallBatch<CreateCall> creates_;
 };
 
 }  // namespace photoflow::api

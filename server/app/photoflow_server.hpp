@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "db/pool.hpp"
 #include "log/logger.hpp"
+#include "metrics/batch_metrics.hpp"
 #include "metrics/database_stats_collector.hpp"
 #include "metrics/metrics_endpoint.hpp"
 #include "metrics/pool_metrics.hpp"
@@ -61,6 +62,7 @@ class PhotoflowServer {
   metrics::RpcMetrics rpc_metrics_{*registry_};
   metrics::PoolMetrics pool_metrics_{*registry_};
   metrics::StatementMetrics statement_metrics_{*registry_};
+  metrics::BatchMetrics batch_metrics_{*registry_};
   // Both before pool_, which posts to them. Workers run SQL, one per
   // connection; the single timer thread runs pool timeouts and refusals, which
   // must fire even while every worker is busy.

@@ -30,6 +30,8 @@ struct Config {
   // Calls allowed to wait for a connection at once; more fail at once with
   // RESOURCE_EXHAUSTED. Default 4 x connection_limit.
   int pool_max_waiters = 0;
+  // Most calls one batched statement serves; 1: no batching.
+  int batch_max_calls = 1;
   std::chrono::milliseconds shutdown_grace{0};
   std::chrono::milliseconds health_check_interval{0};
   log::Level log_level = log::Level::kInfo;

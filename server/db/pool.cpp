@@ -248,6 +248,22 @@ void ConnectionPool::CancelWait(WaitTicket& ticket) {
   });
 }
 
+bool ConnectionPool::Withdraw(WaitTicket& ticket) {
+  Clock::duration waited{};
+  {
+    const std::lock_guard lock(mutex_);
+    const std::shared_ptr<Waiter> waiter = ticket.waiter_.lock();
+    if (!waiter || waiter->done) return false;
+    waiter->done = true;
+    std::erase(waiters_, waiter);
+    waiter->timer.cancel();
+    waited = Clock::now() - waiter->started;
+  }
+  // Its wait ended with a share of a connection: an acquisition for the metrics.
+  observer_.ConnectionAcquired(waited);
+  return true;
+}
+
 void ConnectionPool::Grant(const std::shared_ptr<Waiter>& waiter,
                            std::unique_ptr<PooledConnection> connection) {
   if (connection == nullptr) {

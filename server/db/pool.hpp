@@ -163,6 +163,12 @@ class ConnectionPool {
   // affected here.
   void CancelWait(WaitTicket& ticket);
 
+  // Takes the caller `ticket` belongs to out of the queue without calling
+  // either of its handlers: true when it was waiting (it now shares the
+  // connection of whoever withdrew it, see api::CallBatch), false when it is
+  // not in the queue (served, failed, cancelled, or not queued yet).
+  bool Withdraw(WaitTicket& ticket);
+
   // For shutdown once the grace period is over: fails every waiting call and
   // cancels the statement running on every leased connection (PQcancel).
   void CancelAll();

@@ -9,21 +9,55 @@ std::string SelectSql(const FieldSpec& field) {
   return std::string(field.column);
 }
 
-std::string ParameterSql(FieldType type, int index) {
-  std::string parameter = "$" + std::to_string(index);
+namespace {
+
+// The type a value of `type` travels as (ParameterText).
+std::string_view WireType(FieldType type) {
   switch (type) {
     case FieldType::kInteger:
-      return parameter + "::integer";
+      return "integer";
     case FieldType::kBoolean:
-      return parameter + "::boolean";
+      return "boolean";
     case FieldType::kTimestamp:
-      // Assigned to a TIMESTAMP(3) column, the value keeps its milliseconds.
-      return "('epoch'::timestamp + " + parameter + "::bigint * interval '1 millisecond')";
+      return "bigint";  // milliseconds since the epoch
     case FieldType::kText:
     case FieldType::kRelation:
-      return parameter + "::text";
+      return "text";
   }
-  return parameter;
+  return "text";
+}
+
+}  // namespace
+
+std::string ElementSql(FieldType type, const std::string& element) {
+  // Assigned to a TIMESTAMP(3) column, the value keeps its milliseconds.
+  if (type == FieldType::kTimestamp) {
+    return "('epoch'::timestamp + " + element + " * interval '1 millisecond')";
+  }
+  return element;
+}
+
+std::string ParameterSql(FieldType type, int index) {
+  return ElementSql(type, "$" + std::to_string(index) + "::" + std::string(WireType(type)));
+}
+
+std::string ArrayParameterSql(FieldType type, int index) {
+  return "$" + std::to_string(index) + "::" + std::string(WireType(type)) + "[]";
+}
+
+std::string ArrayText(const std::vector<std::string>& elements) {
+  std::string text = "{";
+  for (const std::string& element : elements) {
+    if (text.size() > 1) text += ',';
+    text += '"';
+    for (const char c : element) {
+      if (c == '"' || c == '\\') text += '\\';
+      text += c;
+    }
+    text += '"';
+  }
+  text += '}';
+  return text;
 }
 
 std::string ParameterText(FieldType type, const FieldValue& value) {

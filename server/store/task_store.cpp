@@ -1,5 +1,7 @@
 #include "store/task_store.hpp"
 
+#include <stdexcept>
+
 #include <pqxx/prepared_statement>
 
 #include "store/record_sql.hpp"
@@ -74,6 +76,39 @@ const db::Query& UpdateQuery() {
   return query;
 }
 
+// One row per element of the arrays $1..$n (one per writable field, in
+// registry order). Each row's id is drawn from the column's own sequence
+// before the INSERT, so that the rows it returns are matched to their inputs
+// by id and ordinal, never by the order of RETURNING.
+const db::Query& InsertManyQuery() {
+  static const std::string text = [] {
+    std::string arrays;
+    std::string elements;  // c1, c2, ...: the unnest's columns
+    std::string columns;
+    std::string values;
+    int parameter = 0;
+    for (const FieldSpec& field : kTaskFields) {
+      if (!field.Has(model::kWritable)) continue;
+      const std::string separator = parameter == 0 ? "" : ", ";
+      ++parameter;
+      const std::string element = "c" + std::to_string(parameter);
+      arrays += separator + model::ArrayParameterSql(field.type, parameter);
+      elements += separator + element;
+      columns += ", " + std::string(field.column);
+      values += ", " + model::ElementSql(field.type, element);
+    }
+    return "WITH input AS MATERIALIZED (SELECT nextval(pg_catalog.pg_get_serial_sequence("
+           "'\"Tasks\"', 'id'))::integer AS id, ordinal, " +
+           elements + " FROM unnest(" + arrays + ") WITH ORDINALITY AS rows(" + elements +
+           ", ordinal)),\ninserted AS (INSERT INTO \"Tasks\" (id" + columns + ") SELECT id" +
+           values + " FROM input ORDER BY ordinal RETURNING " +
+           SelectList(kTaskFields, model::kTaskColumns) +
+           ")\nSELECT inserted.*, input.ordinal FROM inserted JOIN input USING (id)";
+  }();
+  static const db::Query query{text, "task_insert_many"};
+  return query;
+}
+
 namespace {
 
 std::string FindSql(model::FieldSet fields) {
@@ -114,7 +149,51 @@ std::optional<TaskRow> Find(db::Transaction& txn, int32_t id, model::FieldSet fi
   return ReadRecord<TaskRow>(result[0], fields);
 }
 
+const db::Query& FindManyQuery() {
+  static const std::string text = "SELECT " + SelectList(kTaskFields, model::kTaskColumns) +
+                                  " FROM \"Tasks\" WHERE id = ANY($1::integer[])";
+  static const db::Query query{text, "task_find_many"};
+  return query;
+}
+
 bool Exists(db::Transaction& txn, int32_t id) { return !txn.Exec(kExists, id).empty(); }
+
+std::vector<TaskRow> FindMany(db::Transaction& txn, const std::vector<int32_t>& ids) {
+  std::vector<std::string> elements;
+  elements.reserve(ids.size());
+  for (const int32_t id : ids) elements.push_back(std::to_string(id));
+  return ReadRecords<TaskRow>(txn.Exec(FindManyQuery(), model::ArrayText(elements)),
+                              model::kTaskColumns);
+}
+
+std::vector<TaskRow> InsertMany(db::Transaction& txn, const std::vector<TaskRow>& values) {
+  std::vector<std::string> arrays;
+  std::vector<std::string> elements(values.size());
+  for (size_t field = 0; field < kTaskFields.size(); ++field) {
+    if (!kTaskFields[field].Has(model::kWritable)) continue;
+    for (size_t row = 0; row < values.size(); ++row) {
+      elements[row] = model::ParameterText(kTaskFields[field].type, values[row][field]);
+    }
+    arrays.push_back(model::ArrayText(elements));
+  }
+  const pqxx::result result =
+      txn.Exec(InsertManyQuery(), pqxx::prepare::make_dynamic_params(arrays));
+  if (result.size() != values.size()) {
+    throw std::logic_error("task_insert_many returned " + std::to_string(result.size()) +
+                           " rows for " + std::to_string(values.size()));
+  }
+  std::vector<TaskRow> rows(values.size());
+  std::vector<bool> seen(values.size(), false);
+  for (const pqxx::row& row : result) {
+    const auto ordinal = row[row.size() - 1].as<int64_t>();
+    if (ordinal < 1 || ordinal > static_cast<int64_t>(values.size()) || seen[ordinal - 1]) {
+      throw std::logic_error("task_insert_many returned ordinal " + std::to_string(ordinal));
+    }
+    seen[ordinal - 1] = true;
+    rows[ordinal - 1] = ReadRecord<TaskRow>(row, model::kTaskColumns);
+  }
+  return rows;
+}
 
 std::string ListSql(const std::string& where, const std::string& order_by, size_t limit_parameter,
                     model::FieldSet fields) {

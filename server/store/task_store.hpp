@@ -21,6 +21,14 @@ std::optional<TaskRow> Find(db::Transaction& txn, int32_t id,
 
 bool Exists(db::Transaction& txn, int32_t id);
 
+// Every column of the tasks among `ids` that exist, in no particular order
+// (one statement for a batch of GetTask calls).
+std::vector<TaskRow> FindMany(db::Transaction& txn, const std::vector<int32_t>& ids);
+
+// Inserts one task per element of `values` in one statement; the result's
+// element i is the new row of values[i], matched by an explicit ordinal.
+std::vector<TaskRow> InsertMany(db::Transaction& txn, const std::vector<TaskRow>& values);
+
 // The statement List runs (exposed so that tests can EXPLAIN it): up to
 // $limit_parameter tasks matching `where`, in `order_by` order, selecting
 // only `fields`. `where` and `order_by` are built by query/ from registry
@@ -49,8 +57,10 @@ WriteOutcome Delete(db::Transaction& txn, int32_t id, const std::string& expecte
 
 // The statements above whose text derives from the registry, for tools that
 // replay them (deploy/local/bench.sh runs them under pgbench).
-const db::Query& FindQuery();    // every column by id ($1)
-const db::Query& InsertQuery();  // the writable fields, $1..$n in registry order
-const db::Query& UpdateQuery();  // $1 id, $2 etag, then (write?, value) per updatable field
+const db::Query& FindQuery();        // every column by id ($1)
+const db::Query& InsertQuery();      // the writable fields, $1..$n in registry order
+const db::Query& FindManyQuery();    // every column, ids in $1 (an integer[])
+const db::Query& InsertManyQuery();  // one array per writable field, $1..$n
+const db::Query& UpdateQuery();      // $1 id, $2 etag, then (write?, value) per updatable field
 
 }  // namespace photoflow::store::tasks
