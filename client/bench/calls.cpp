@@ -35,6 +35,13 @@ std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int
   return connections;
 }
 
+void SetUnfinishedByDueDate(v1::ListTasksRequest& request, const std::string& page_token) {
+  request.set_page_size(50);
+  request.set_order_by("due_at");
+  request.set_filter("is_finished = false");
+  request.set_page_token(page_token);
+}
+
 v1::Task NewTask(std::mt19937_64& random, int columns) {
   v1::Task task;
   task.set_title("Bench order " + std::to_string(random() % 1000000));
@@ -55,11 +62,11 @@ void StartCall(const std::string& scenario, const Board& board, Connection& conn
     connection.tasks->async()->GetTask(context, &slot.get, &slot.task, std::move(done));
   } else if (scenario == "list" || scenario == "list-column") {
     slot.list.Clear();
-    slot.list.set_page_size(50);
-    slot.list.set_order_by("due_at");
     if (scenario == "list") {
-      slot.list.set_filter("is_finished = false");
+      SetUnfinishedByDueDate(slot.list, board.list_page_token);
     } else {
+      slot.list.set_page_size(50);
+      slot.list.set_order_by("due_at");
       const uint64_t column = 1 + slot.random() % static_cast<uint64_t>(board.columns);
       slot.list.set_filter("is_finished = false AND task_column = \"" + std::to_string(column) +
                            "\"");

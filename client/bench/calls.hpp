@@ -32,7 +32,12 @@ std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int
 struct Board {
   std::vector<int32_t> task_ids;  // for get, update, comment
   int columns = 4;
+  std::string list_page_token;  // for list: the page --page asks for (empty: page 1)
 };
+
+// The request of scenario "list": 50 unfinished tasks by due date, from
+// `page_token` (empty: page 1).
+void SetUnfinishedByDueDate(v1::ListTasksRequest& request, const std::string& page_token);
 
 // One call slot: a call in flight at a time, with its own messages.
 struct Slot {

@@ -226,6 +226,29 @@ std::vector<int32_t> ReadTaskIds(Connection& connection, int max,
   return ids;
 }
 
+std::string ListPageToken(Connection& connection, int page, std::chrono::milliseconds deadline) {
+  std::string token;
+  for (int walked = 1; walked < page; ++walked) {
+    v1::ListTasksRequest request;
+    SetUnfinishedByDueDate(request, token);
+    request.mutable_read_mask()->add_paths("id");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    v1::ListTasksResponse response;
+    const grpc::Status status = connection.tasks->ListTasks(&context, request, &response);
+    if (!status.ok()) {
+      throw std::runtime_error("ListTasks failed: " + status.error_message().substr(0, 200));
+    }
+    if (response.next_page_token().empty()) {
+      throw std::runtime_error("the board has only " + std::to_string(walked) +
+                               " pages of unfinished tasks; --page " + std::to_string(page) +
+                               " needs more");
+    }
+    token = response.next_page_token();
+  }
+  return token;
+}
+
 bool WaitUntilServing(Connection& connection, std::chrono::milliseconds timeout) {
   const auto give_up = std::chrono::system_clock::now() + timeout;
   grpc::Slice empty{std::string()};

@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
         return kExitFailure;
       }
     }
+    if (options.scenario == "list" && options.page > 1) {
+      board.list_page_token = ListPageToken(*connections.front(), options.page, setup.deadline);
+    }
     const bool terminal = isatty(STDERR_FILENO) == 1;
     const LoadResult result = RunLoad(options, connections, board, [&](const Progress& progress) {
       if (!terminal) return;

@@ -99,6 +99,12 @@ const std::vector<Flag>& Flags() {
        [](Options& o, const std::string& f, const std::string& v) {
          o.max_ids = Whole(f, v, 1, 100000000);
        }},
+      {"--page", "N",
+       "Scenario list reads page N of the unfinished tasks (default 1; the pages before it are "
+       "walked first, not counted).",
+       [](Options& o, const std::string& f, const std::string& v) {
+         o.page = Whole(f, v, 1, 1000000);
+       }},
       {"--wait-ready", "SECONDS", "First wait up to this long for health SERVING (default 0).",
        [](Options& o, const std::string& f, const std::string& v) {
          o.wait_ready = Seconds(f, v, 0, 3600);

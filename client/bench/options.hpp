@@ -22,6 +22,7 @@ struct Options {
   int seed = 0;                             // tasks to create before measuring
   int columns = 4;                          // kanban columns seeded tasks spread over ("1".."N")
   int max_ids = 100000;                     // task ids read for get/update/comment
+  int page = 1;                             // the page scenario "list" reads
   std::chrono::milliseconds wait_ready{0};  // wait this long for health SERVING first
   bool json = false;
   bool help = false;

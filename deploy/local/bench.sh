@@ -15,6 +15,11 @@
 #   PHOTOFLOW_BENCH_SCENARIOS  which scenarios              (default "get list list-column create comment update")
 #   PHOTOFLOW_BENCH_IN_FLIGHT  which in-flight counts       (default "1 16")
 #   PHOTOFLOW_BENCH_PGPORT     the cluster's port           (default 55436)
+#   PHOTOFLOW_BENCH_LIST_DEPTH 0 skips the list-cost table   (default 1)
+# After the main table, a second one gives ListTasks' cost by page depth, board
+# size and ties on the due date (16 in flight): page 1 and page 1000 on
+# 1,000,000 tasks, page 1 on the main board, and pages 1 and 1000 with
+# 100,000 tasks all due on one day.
 # The cluster lives in .local/bench-pgdata and is removed afterwards.
 set -euo pipefail
 
@@ -59,13 +64,16 @@ export DATABASE_URL
 # The board: due dates on whole days over 60 days (as the app stores them),
 # $columns columns, a fifth finished, one comment on each task. Laid anew
 # before each round, so that every round starts from the same board.
+# seed_board [TASKS [DAYS]]: TASKS tasks (default $tasks) due over DAYS days
+# (default 60).
 seed_board() {
-  psql -q -v ON_ERROR_STOP=1 -v tasks="$tasks" -v columns="$columns" "$DATABASE_URL" <<'SQL'
+  psql -q -v ON_ERROR_STOP=1 -v tasks="${1:-$tasks}" -v days="${2:-60}" -v columns="$columns" \
+    "$DATABASE_URL" <<'SQL'
 TRUNCATE "Tasks", task_comments, photoflow_request_ids RESTART IDENTITY;
 WITH t AS (
   INSERT INTO "Tasks" ("dueAt", task, additional_information, status, is_finished, "taskColumn",
                        amount_of_comments)
-  SELECT timestamp '2027-01-01' + (i % 60) * interval '1 day', 'Seeded order ' || i,
+  SELECT timestamp '2027-01-01' + (i % :days) * interval '1 day', 'Seeded order ' || i,
          'Seeded by bench.sh', 'Scheduled', i % 5 = 0, (1 + i % :columns)::text, 1
   FROM generate_series(1, :tasks) AS i RETURNING id)
 INSERT INTO task_comments (task_id, comment) SELECT id, 'Looks great' FROM t;
@@ -94,22 +102,29 @@ server_cost() {
   echo "$((ticks * 1000000 / $(getconf CLK_TCK))) $switches"
 }
 
-# "calls/s errors server-µs/call switches/call" from photoflow-bench --json and /proc.
+# "calls/s errors server-µs/call switches/call p50-ms statements/call" from
+# photoflow-bench --json, /proc and pg_stat_statements (every statement the
+# cluster ran meanwhile, BEGIN and COMMIT included, over every call the run
+# made); arguments after the in-flight count go to photoflow-bench.
 service_rate() {
-  local before after
+  local before after statements
+  psql -qAt -c "SELECT pg_stat_statements_reset()" "$DATABASE_URL" >/dev/null
   before=$(server_cost)
   "${bench[@]}" --scenario "$1" --in-flight "$2" --channels "$(( $2 < 2 ? 1 : 2 ))" \
-    --duration "$seconds" --warmup 2 --json >"$work/result.json" ||
+    --duration "$seconds" --warmup 2 --json "${@:3}" >"$work/result.json" ||
     fail "photoflow-bench --scenario $1 failed"
   after=$(server_cost)
-  /usr/bin/python3 - "$work/result.json" $before $after <<'PY'
+  statements=$(psql -qAt -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements" \
+    "$DATABASE_URL")
+  /usr/bin/python3 - "$work/result.json" $before $after "$statements" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-cpu_before, switches_before, cpu_after, switches_after = map(int, sys.argv[2:6])
+cpu_before, switches_before, cpu_after, switches_after, statements = map(int, sys.argv[2:7])
 calls = max(r["all_calls"], 1)
-print("%.0f %d %.0f %.1f" % (r["calls_per_second"], sum(r["errors"].values()),
-                             (cpu_after - cpu_before) / calls,
-                             (switches_after - switches_before) / calls))
+print("%.0f %d %.0f %.1f %.2f %.2f" % (r["calls_per_second"], sum(r["errors"].values()),
+                                       (cpu_after - cpu_before) / calls,
+                                       (switches_after - switches_before) / calls,
+                                       r["latency_ms"]["p50"], statements / calls))
 PY
 }
 pgbench_rate() {
@@ -119,22 +134,42 @@ pgbench_rate() {
   sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.log" | head -1 | xargs printf '%.0f'
 }
 
-echo "| scenario | in flight | pgbench (tx/s) | empty call (calls/s) | service (calls/s) | service / pgbench | service / empty call | server CPU per call (µs) | context switches per call | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| scenario | in flight | pgbench (tx/s) | empty call (calls/s) | service (calls/s) | service / pgbench | service / empty call | server CPU per call (µs) | context switches per call | statements per call | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for in_flight in $in_flight_counts; do
   seed_board
-  read -r empty _ empty_cpu empty_switches < <(service_rate health "$in_flight")
-  echo "| (empty call) | $in_flight | | $empty | | | | $empty_cpu | $empty_switches | |"
+  read -r empty _ empty_cpu empty_switches _ _ < <(service_rate health "$in_flight")
+  echo "| (empty call) | $in_flight | | $empty | | | | $empty_cpu | $empty_switches | | |"
   for scenario in $scenarios; do
     limit=$(pgbench_rate "$scenario" "$in_flight")
-    read -r service errors cpu switches < <(service_rate "$scenario" "$in_flight")
+    read -r service errors cpu switches _ statements < <(service_rate "$scenario" "$in_flight")
     ratio_pg=$(/usr/bin/python3 -c "print(f'{$service / max($limit, 1):.2f}')")
     ratio_empty=$(/usr/bin/python3 -c "print(f'{$service / max($empty, 1):.2f}')")
-    echo "| $scenario | $in_flight | $limit | $empty | $service | $ratio_pg | $ratio_empty | $cpu | $switches | $errors |"
+    echo "| $scenario | $in_flight | $limit | $empty | $service | $ratio_pg | $ratio_empty | $cpu | $switches | $statements | $errors |"
   done
 done
 echo
 echo "server threads: $(awk '/^Threads/ {print $2}' "/proc/$server_pid/status")"
+
+if [[ ${PHOTOFLOW_BENCH_LIST_DEPTH:-1} != 0 ]]; then
+  echo
+  echo "| ListTasks, 50 unfinished by due date, 16 in flight | board | page | service (calls/s) | p50 (ms) | cost / page 1 of $tasks tasks | errors |"
+  echo "|---|---|---|---|---|---|---|"
+  seed_board
+  read -r base errors _ _ base_p50 _ < <(service_rate list 16)
+  echo "| spread over 60 days | $tasks tasks | 1 | $base | $base_p50 | 1.00 | $errors |"
+  list_depth_row() {  # label board-size page
+    local rate errors p50
+    read -r rate errors _ _ p50 _ < <(service_rate list 16 --page "$3")
+    echo "| $1 | $2 tasks | $3 | $rate | $p50 | $(/usr/bin/python3 -c "print(f'{$base / max($rate, 1):.2f}')") | $errors |"
+  }
+  seed_board 1000000
+  list_depth_row "spread over 60 days" 1000000 1
+  list_depth_row "spread over 60 days" 1000000 1000
+  seed_board 100000 1
+  list_depth_row "all due on one day" 100000 1
+  list_depth_row "all due on one day" 100000 1000
+fi
 echo
 echo "bench.sh: $tasks tasks, ${seconds} s per cell, PostgreSQL with fsync on; $(nproc) cores," \
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \

@@ -24,7 +24,7 @@ namespace photoflow::api {
 // Natural batching for one method: calls of it that wait for a connection at
 // the same moment share one statement when a connection frees (one
 // `id = ANY($1)` for many GetTask calls, one multi-row INSERT and one commit
-// for many CreateTask calls). Nothing waits for a batch to fill: a call that
+// for many CreateTask or CreateComment calls). Nothing waits for a batch to fill: a call that
 // finds a free connection runs alone, and a batch is whatever is waiting when
 // a connection frees, up to a cap. CallRunner::RunBatched drives it.
 //

@@ -19,7 +19,63 @@ std::string ListCommentsScope(int32_t task_id) {
   return "comments\ntask_id=" + std::to_string(task_id);
 }
 
+// One CreateComment: its insert and counter change, or with a request_id the
+// comment that key created.
+store::CommentRow CreateOne(db::Session& session, const v1::CreateCommentRequest& request) {
+  const v1::Comment& comment = request.comment();
+  const std::string fingerprint = RequestFingerprint(comment);
+  return session.Write([&](db::Transaction& txn) {
+    return CreateOnce(
+        txn, request.request_id(), "CreateComment", fingerprint,
+        [&] {
+          std::optional<store::CommentRow> created =
+              store::comments::Insert(txn, comment.task_id(), comment.text());
+          if (!created) ThrowNotFound(Resource::kTask, comment.task_id());
+          return *created;
+        },
+        [&](int32_t id) {
+          std::optional<store::CommentRow> first = store::comments::Find(txn, id);
+          if (!first) {
+            ThrowNotFound(Resource::kComment, id, "(created by this request_id and since deleted)");
+          }
+          return *first;
+        });
+  });
+}
+
+// CreateComment calls without request_id: one insert, or for several one
+// statement that inserts them all and raises each task's counter; a call
+// whose task does not exist gets NOT_FOUND alone.
+std::vector<grpc::Status> CreateComments(db::Session& session,
+                                         std::span<const CommentService::CreateCall* const> calls) {
+  if (calls.size() == 1) {
+    ToProto(CreateOne(session, *calls[0]->request), calls[0]->response);
+    return {grpc::Status::OK};
+  }
+  std::vector<store::comments::NewComment> comments;
+  comments.reserve(calls.size());
+  for (const CommentService::CreateCall* call : calls) {
+    comments.push_back({call->request->comment().task_id(), call->request->comment().text()});
+  }
+  const std::vector<std::optional<store::CommentRow>> rows = session.Write(
+      [&](db::Transaction& txn) { return store::comments::InsertMany(txn, comments); });
+  std::vector<grpc::Status> statuses;
+  statuses.reserve(calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (!rows[i]) {
+      statuses.push_back(NotFoundStatus(Resource::kTask, comments[i].task_id));
+      continue;
+    }
+    ToProto(*rows[i], calls[i]->response);
+    statuses.push_back(grpc::Status::OK);
+  }
+  return statuses;
+}
+
 }  // namespace
+
+CommentService::CommentService(CallRunner& runner)
+    : runner_(runner), creates_("CreateComment", CreateComments) {}
 
 grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerContext* context,
                                                         const v1::CreateCommentRequest* request,
@@ -31,28 +87,12 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
+  if (request->request_id().empty()) {
+    return runner_.RunBatched(context, creates_, CreateCall{request, response});
+  }
+  // A request_id's claim and record run with the insert, one call at a time.
   return runner_.Run(context, [request, response](db::Session& session) {
-    const v1::Comment& comment = request->comment();
-    const std::string fingerprint = RequestFingerprint(comment);
-    const store::CommentRow row = session.Write([&](db::Transaction& txn) {
-      return CreateOnce(
-          txn, request->request_id(), "CreateComment", fingerprint,
-          [&] {
-            std::optional<store::CommentRow> created =
-                store::comments::Insert(txn, comment.task_id(), comment.text());
-            if (!created) ThrowNotFound(Resource::kTask, comment.task_id());
-            return *created;
-          },
-          [&](int32_t id) {
-            std::optional<store::CommentRow> first = store::comments::Find(txn, id);
-            if (!first) {
-              ThrowNotFound(Resource::kComment, id,
-                            "(created by this request_id and since deleted)");
-            }
-            return *first;
-          });
-    });
-    ToProto(row, response);
+    ToProto(CreateOne(session, *request), response);
     return grpc::Status::OK;
   });
 }

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <span>
+#include <vector>
+
+#include "api/call_batch.hpp"
 #include "api/call_runner.hpp"
 #include "photoflow/v1/comment_service.grpc.pb.h"
 
@@ -9,7 +13,14 @@ namespace photoflow::api {
 // and delete changes the task's amount_of_comments in the same transaction.
 class CommentService final : public v1::CommentService::CallbackService {
  public:
-  explicit CommentService(CallRunner& runner) : runner_(runner) {}
+  explicit CommentService(CallRunner& runner);
+
+  // What a batch of CreateComment calls (without request_id) needs of each
+  // call (CallBatch).
+  struct CreateCall {
+    const v1::CreateCommentRequest* request;
+    v1::Comment* response;
+  };
 
   grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* context,
                                           const v1::CreateCommentRequest* request,
@@ -29,6 +40,7 @@ class CommentService final : public v1::CommentService::CallbackService {
 
  private:
   CallRunner& runner_;
+  CallBatch<CreateCall> creates_;
 };
 
 }  // namespace photoflow::api

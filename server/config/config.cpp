@@ -70,8 +70,8 @@ constexpr Setting kSettings[] = {
        config.pool_max_waiters = ParseWholeNumber(name, value, 0, 1000000);
      }},
     {"PHOTOFLOW_BATCH_MAX_CALLS", "--batch-max-calls", "N", "32", "",
-     "Most GetTask or CreateTask calls that one statement serves when they wait for a "
-     "connection together (natural batching); 1 turns batching off.",
+     "Most GetTask, CreateTask or CreateComment calls that one statement serves when they wait "
+     "for a connection together (natural batching); 1 turns batching off.",
      [](Config& config, std::string_view name, const std::string& value) {
        config.batch_max_calls = ParseWholeNumber(name, value, 1, 1000);
      }},

@@ -105,6 +105,19 @@ class BatchingTest : public ::testing::Test {
     });
   }
 
+  std::future<Answer<v1::Comment>> CreateCommentLater(int task_id, const std::string& text) {
+    return std::async(std::launch::async, [this, task_id, text] {
+      v1::CreateCommentRequest request;
+      request.mutable_comment()->set_task_id(task_id);
+      request.mutable_comment()->set_text(text);
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + 60s);
+      Answer<v1::Comment> answer;
+      answer.status = server_->comments().CreateComment(&context, request, &answer.response);
+      return answer;
+    });
+  }
+
   testing::ScrapedMetrics Metrics() const {
     return testing::ScrapedMetrics::From(server_->server().metrics_port());
   }
@@ -193,6 +206,55 @@ TEST_F(BatchingTest, CreateTaskCallsWaitingTogetherAreOneInsertAndEachGetsItsOwn
   EXPECT_EQ(metrics.Value("photoflow_db_batch_calls_count", {{"method", "CreateTask"}}), 1);
   EXPECT_EQ(metrics.Value("photoflow_db_batch_calls_sum", {{"method", "CreateTask"}}), 6);
   EXPECT_EQ(StatementsRun("task_insert_many"), 1);
+}
+
+TEST_F(BatchingTest, CreateCommentCallsWaitingTogetherAreOneStatementThatKeepsEveryCounter) {
+  StartServer(/*batch_max_calls=*/32);
+  const int first = InsertTask("First");
+  const int second = InsertTask("Second");
+  const int missing = second + 1000;
+  testing::TaskRowLock lock(schema_, blocker_id_);
+  auto holder = HoldTheOnlyConnection();
+  // Two tasks in descending id order, one of them twice, and one that does not exist.
+  auto on_second = CreateCommentLater(second, "Lovely light");
+  auto on_first = CreateCommentLater(first, "Crop it");
+  auto on_missing = CreateCommentLater(missing, "Lost");
+  auto on_second_again = CreateCommentLater(second, "Warmer, please");
+  WaitForWaitingCalls(4);
+  lock.Release();
+
+  ASSERT_TRUE(holder.get().ok());
+  struct Expected {
+    std::future<Answer<v1::Comment>>* answer;
+    int task_id;
+    std::string text;
+  };
+  for (const Expected& expected :
+       std::vector<Expected>{{&on_second, second, "Lovely light"},
+                             {&on_first, first, "Crop it"},
+                             {&on_second_again, second, "Warmer, please"}}) {
+    const Answer<v1::Comment> answer = expected.answer->get();
+    ASSERT_TRUE(answer.status.ok()) << answer.status.error_message();
+    EXPECT_EQ(answer.response.task_id(), expected.task_id);
+    EXPECT_EQ(answer.response.text(), expected.text);
+    EXPECT_EQ(schema_.QueryValue("SELECT comment FROM task_comments WHERE id = " +
+                                 std::to_string(answer.response.id())),
+              expected.text);
+  }
+  const Answer<v1::Comment> lost = on_missing.get();
+  EXPECT_EQ(lost.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(testing::DecodeDetails(lost.status).reason, "TASK_NOT_FOUND");
+  EXPECT_EQ(schema_.QueryValue("SELECT amount_of_comments FROM \"Tasks\" WHERE id = " +
+                               std::to_string(first)),
+            "1");
+  EXPECT_EQ(schema_.QueryValue("SELECT amount_of_comments FROM \"Tasks\" WHERE id = " +
+                               std::to_string(second)),
+            "2");
+  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM task_comments"), "3");
+  const testing::ScrapedMetrics metrics = Metrics();
+  EXPECT_EQ(metrics.Value("photoflow_db_batch_calls_count", {{"method", "CreateComment"}}), 1);
+  EXPECT_EQ(metrics.Value("photoflow_db_batch_calls_sum", {{"method", "CreateComment"}}), 4);
+  EXPECT_EQ(StatementsRun("comment_insert_many"), 1);
 }
 
 // A row PostgreSQL rejects (here by a trigger, as a constraint an operator

@@ -50,13 +50,38 @@ TEST(BenchCliTest, ReportsDeadlinesAsErrorsByCode) {
   EXPECT_NE(bench.Output().find("\"DEADLINE_EXCEEDED\":"), std::string::npos) << bench.Output();
 }
 
+// --page walks to a later page of scenario list first; a board without that
+// many pages is a failure, not a silent page 1.
+TEST(BenchCliTest, ListReadsTheRequestedPageOrFailsWhenTheBoardIsShorter) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  // 120 unfinished tasks: three pages of 50.
+  ASSERT_EQ(schema.QueryValue(
+                "WITH inserted AS (INSERT INTO \"Tasks\" (\"dueAt\", task, "
+                "additional_information, status) SELECT now(), 'Order ' || i, '', 'Scheduled' "
+                "FROM generate_series(1, 120) AS i RETURNING 1) SELECT count(*) FROM inserted"),
+            "120");
+  ChildProcess third(PHOTOFLOW_BENCH_BINARY,
+                     {"--addr", Address(server), "--scenario", "list", "--page", "3", "--in-flight",
+                      "2", "--duration", "0.3", "--warmup", "0", "--json"});
+  ASSERT_EQ(third.WaitForExit(120s), 0) << third.Output();
+  EXPECT_NE(third.Output().find("\"errors\":{}"), std::string::npos) << third.Output();
+  ChildProcess fourth(PHOTOFLOW_BENCH_BINARY,
+                      {"--addr", Address(server), "--scenario", "list", "--page", "4", "--duration",
+                       "0.3", "--warmup", "0"});
+  EXPECT_EQ(fourth.WaitForExit(120s), 1);
+  EXPECT_NE(fourth.Output().find("the board has only 3 pages"), std::string::npos)
+      << fourth.Output();
+}
+
 TEST(BenchCliTest, UsageErrorsExitTwoAndHelpListsEveryScenario) {
   ChildProcess bad(PHOTOFLOW_BENCH_BINARY, {"--scenario", "nonsense"});
   EXPECT_EQ(bad.WaitForExit(30s), 2);
   EXPECT_NE(bad.Output().find("unknown scenario 'nonsense'"), std::string::npos) << bad.Output();
   ChildProcess help(PHOTOFLOW_BENCH_BINARY, {"--help"});
   EXPECT_EQ(help.WaitForExit(30s), 0);
-  for (const char* word : {"list-column", "mixed", "--in-flight", "--deadline", "--json"}) {
+  for (const char* word :
+       {"list-column", "mixed", "--in-flight", "--deadline", "--page", "--json"}) {
     EXPECT_NE(help.Output().find(word), std::string::npos) << word;
   }
 }
