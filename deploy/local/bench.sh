@@ -102,20 +102,24 @@ server_cost() {
   echo "$((ticks * 1000000 / $(getconf CLK_TCK))) $switches"
 }
 
+# Statements the cluster has run (pg_stat_statements, BEGIN and COMMIT included).
+statements_run() {
+  psql -qAt -c "SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements" "$DATABASE_URL"
+}
+
 # "calls/s errors server-µs/call switches/call p50-ms statements/call" from
 # photoflow-bench --json, /proc and pg_stat_statements (every statement the
 # cluster ran meanwhile, BEGIN and COMMIT included, over every call the run
 # made); arguments after the in-flight count go to photoflow-bench.
 service_rate() {
-  local before after statements
-  psql -qAt -c "SELECT pg_stat_statements_reset()" "$DATABASE_URL" >/dev/null
+  local before after statements_before statements
+  statements_before=$(statements_run)
   before=$(server_cost)
   "${bench[@]}" --scenario "$1" --in-flight "$2" --channels "$(( $2 < 2 ? 1 : 2 ))" \
     --duration "$seconds" --warmup 2 --json "${@:3}" >"$work/result.json" ||
     fail "photoflow-bench --scenario $1 failed"
   after=$(server_cost)
-  statements=$(psql -qAt -c "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements" \
-    "$DATABASE_URL")
+  statements=$(($(statements_run) - statements_before))
   /usr/bin/python3 - "$work/result.json" $before $after "$statements" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -114,8 +114,9 @@ class CallReactor final : public grpc::ServerUnaryReactor {
 
  private:
   void CancelStatement(const SharedStatement& statement) {
-    statement.cancel().Request();  // an atomic store: the next statement is not sent
-    boost::asio::post(cancellations_, [cancel = statement.cancel()] { cancel.Cancel(); });
+    // Flags the call at once (an atomic store: the next statement is not
+    // sent); the PQcancels, which may block, run on `cancellations_`.
+    statement.cancel().CancelUntilReleased(cancellations_);
   }
 
   // The first cancel's cause; requires mutex_.

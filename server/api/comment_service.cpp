@@ -24,7 +24,7 @@ std::string ListCommentsScope(int32_t task_id) {
 store::CommentRow CreateOne(db::Session& session, const v1::CreateCommentRequest& request) {
   const v1::Comment& comment = request.comment();
   const std::string fingerprint = RequestFingerprint(comment);
-  return session.Write([&](db::Transaction& txn) {
+  auto work = [&](db::Transaction& txn) {
     return CreateOnce(
         txn, request.request_id(), "CreateComment", fingerprint,
         [&] {
@@ -40,7 +40,10 @@ store::CommentRow CreateOne(db::Session& session, const v1::CreateCommentRequest
           }
           return *first;
         });
-  });
+  };
+  // Without a request_id the work is one statement (the insert and its
+  // counter change); with one, the key's claim and record commit with it.
+  return request.request_id().empty() ? session.WriteStatement(work) : session.Write(work);
 }
 
 // CreateComment calls without request_id: one insert, or for several one
@@ -57,7 +60,7 @@ std::vector<grpc::Status> CreateComments(db::Session& session,
   for (const CommentService::CreateCall* call : calls) {
     comments.push_back({call->request->comment().task_id(), call->request->comment().text()});
   }
-  const std::vector<std::optional<store::CommentRow>> rows = session.Write(
+  const std::vector<std::optional<store::CommentRow>> rows = session.WriteStatement(
       [&](db::Transaction& txn) { return store::comments::InsertMany(txn, comments); });
   std::vector<grpc::Status> statuses;
   statuses.reserve(calls.size());
@@ -164,7 +167,7 @@ grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerCont
   }
   return runner_.Run(context, [request, response, updates_text](db::Session& session) {
     const v1::Comment& comment = request->comment();
-    const std::optional<store::CommentRow> row = session.Write([&](db::Transaction& txn) {
+    const std::optional<store::CommentRow> row = session.WriteStatement([&](db::Transaction& txn) {
       return updates_text ? store::comments::UpdateText(txn, comment.id(), comment.text())
                           : store::comments::Find(txn, comment.id());
     });

@@ -119,7 +119,7 @@ TaskListQuery BuildListQuery(const v1::ListTasksRequest& request) {
 store::TaskRow CreateOne(db::Session& session, const v1::CreateTaskRequest& request) {
   const store::TaskRow values = ToTaskValues(request.task(), model::kWritableTaskFields);
   const std::string fingerprint = RequestFingerprint(request.task());
-  return session.Write([&](db::Transaction& txn) {
+  auto work = [&](db::Transaction& txn) {
     return CreateOnce(
         txn, request.request_id(), "CreateTask", fingerprint,
         [&] { return store::tasks::Insert(txn, values); },
@@ -130,7 +130,10 @@ store::TaskRow CreateOne(db::Session& session, const v1::CreateTaskRequest& requ
           }
           return *first;
         });
-  });
+  };
+  // Without a request_id the work is one INSERT; with one, the key's claim
+  // and record commit together with the row.
+  return request.request_id().empty() ? session.WriteStatement(work) : session.Write(work);
 }
 
 // CreateTask calls without request_id: one insert, or for several one
@@ -146,8 +149,8 @@ std::vector<grpc::Status> CreateTasks(db::Session& session,
   for (const TaskService::CreateCall* call : calls) {
     values.push_back(ToTaskValues(call->request->task(), model::kWritableTaskFields));
   }
-  const std::vector<store::TaskRow> rows =
-      session.Write([&](db::Transaction& txn) { return store::tasks::InsertMany(txn, values); });
+  const std::vector<store::TaskRow> rows = session.WriteStatement(
+      [&](db::Transaction& txn) { return store::tasks::InsertMany(txn, values); });
   for (size_t i = 0; i < calls.size(); ++i) {
     ToProto(rows[i], model::kTaskColumns, calls[i]->response);
   }
@@ -287,7 +290,9 @@ grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* c
   return runner_.Run(context, [request, response, columns](db::Session& session) {
     const v1::Task& task = request->task();
     const store::TaskRow values = ToTaskValues(task, columns);
-    const store::TaskRow row = session.Write([&](db::Transaction& txn) {
+    // One statement (the etag is checked by the UPDATE itself); the Exists
+    // that may follow only tells NOT_FOUND from a stale etag.
+    const store::TaskRow row = session.WriteStatement([&](db::Transaction& txn) {
       if (columns == 0) {
         // Only output-only paths were named: nothing to write, but the etag
         // condition and existence still hold the caller to the contract.
@@ -321,7 +326,9 @@ grpc::ServerUnaryReactor* TaskService::DeleteTask(grpc::CallbackServerContext* c
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request](db::Session& session) {
-    const store::WriteOutcome outcome = session.Write([&](db::Transaction& txn) {
+    // One DELETE (ON DELETE CASCADE takes the comments with it); the Exists
+    // that may follow only tells NOT_FOUND from a stale etag.
+    const store::WriteOutcome outcome = session.WriteStatement([&](db::Transaction& txn) {
       return store::tasks::Delete(txn, request->id(), request->etag());
     });
     if (outcome == store::WriteOutcome::kNotFound) ThrowNotFound(Resource::kTask, request->id());

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <pqxx/connection>
+#include <pqxx/connection_base>
 
 namespace photoflow::db {
 
@@ -9,7 +9,7 @@ namespace photoflow::db {
 // (search_path, TimeZone, a migration's advisory lock), so we turn that off
 // and handle broken connections ourselves. (Deprecated only because libpqxx 7
 // dropped reactivation altogether.)
-inline void DisableReactivation(pqxx::connection& connection) {
+inline void DisableReactivation(pqxx::connection_base& connection) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   connection.inhibit_reactivation(true);

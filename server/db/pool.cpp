@@ -67,16 +67,18 @@ struct ConnectionPool::CancelTarget {
   // lease's statements check it before they are sent.
   std::atomic<bool> requested{false};
 
-  // Flags the call, then asks PostgreSQL to cancel its running statement.
-  void Cancel(log::Logger& logger) {
+  // Flags the call, then asks PostgreSQL to cancel its running statement;
+  // false when the lease has given its connection back.
+  bool Cancel(log::Logger& logger) {
     requested.store(true, std::memory_order_release);
     const std::lock_guard lock(mutex);
-    if (connection == nullptr) return;
+    if (connection == nullptr) return false;
     try {
       connection->cancel_query();
     } catch (const std::exception& error) {
       logger.Warn("db_cancel_failed", {{"message", error.what()}});
     }
+    return true;
   }
 };
 
@@ -137,8 +139,39 @@ void ConnectionPool::Lease::CancelHandle::Request() const {
   if (target_) target_->requested.store(true, std::memory_order_release);
 }
 
-void ConnectionPool::Lease::CancelHandle::Cancel() const {
-  if (target_) target_->Cancel(*logger_);
+bool ConnectionPool::Lease::CancelHandle::Cancel() const {
+  return target_ && target_->Cancel(*logger_);
+}
+
+namespace {
+
+// The repeated cancels of CancelUntilReleased.
+struct RepeatedCancel : std::enable_shared_from_this<RepeatedCancel> {
+  RepeatedCancel(const boost::asio::any_io_executor& executor,
+                 ConnectionPool::Lease::CancelHandle handle)
+      : timer(executor), cancel(std::move(handle)) {}
+
+  void Fire() {
+    if (!cancel.Cancel()) return;
+    timer.expires_after(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+      if (!error) self->Fire();
+    });
+  }
+
+  boost::asio::steady_timer timer;
+  ConnectionPool::Lease::CancelHandle cancel;
+  std::chrono::milliseconds pause{5};
+};
+
+}  // namespace
+
+void ConnectionPool::Lease::CancelHandle::CancelUntilReleased(
+    const boost::asio::any_io_executor& executor) const {
+  Request();
+  auto repeated = std::make_shared<RepeatedCancel>(executor, *this);
+  boost::asio::post(executor, [repeated] { repeated->Fire(); });
 }
 
 ConnectionPool::ConnectionPool(PoolOptions options, boost::asio::any_io_executor workers,

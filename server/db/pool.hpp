@@ -93,7 +93,15 @@ class ConnectionPool {
       // backend between statements).
       void Request() const;
       // Request(), then PQcancel for the statement running now; may block.
-      void Cancel() const;
+      // False when the lease has given its connection back (nothing runs).
+      bool Cancel() const;
+      // Cancel() on `executor` (which may block) now, and again after 5, 10,
+      // 20 ... ms (at most 1 s apart) for as long as the lease holds its
+      // connection. PostgreSQL drops a cancel that reaches the backend before
+      // the statement it was meant for, when it was already sent: a later
+      // one ends it. A statement outside a transaction has no
+      // statement_timeout; this is what bounds it.
+      void CancelUntilReleased(const boost::asio::any_io_executor& executor) const;
 
      private:
       friend class Lease;

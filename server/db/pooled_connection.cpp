@@ -1,6 +1,55 @@
 #include "db/pooled_connection.hpp"
 
+#include "db/broken_statement.hpp"
+
+#include <utility>
+
+#include <libpq-fe.h>
+
 namespace photoflow::db {
+namespace {
+
+thread_local const HandleKeepingConnect* connected_policy = nullptr;
+
+}  // namespace
+
+HandleKeepingConnect::handle HandleKeepingConnect::do_startconnect(handle orig) {
+  handle_ = pqxx::connect_direct::do_startconnect(orig);
+  connected_policy = this;
+  return handle_;
+}
+
+HandleKeepingConnect::handle HandleKeepingConnect::do_dropconnect(handle orig) noexcept {
+  handle_ = nullptr;
+  return pqxx::connect_direct::do_dropconnect(orig);
+}
+
+HandleKeepingConnect::handle HandleKeepingConnect::do_disconnect(handle orig) noexcept {
+  handle_ = nullptr;
+  return pqxx::connect_direct::do_disconnect(orig);
+}
+
+const HandleKeepingConnect* HandleKeepingConnect::TakeConnected() {
+  return std::exchange(connected_policy, nullptr);
+}
+
+PooledConnection::PooledConnection(const std::string& conninfo, Traits traits)
+    : pqxx::basic_connection_base<HandleKeepingConnect>(conninfo),
+      traits_(traits),
+      policy_(HandleKeepingConnect::TakeConnected()) {
+  set_verbosity(verbose);
+}
+
+bool PooledConnection::SessionEndWatcher::operator()(const char message[]) noexcept {
+  if (message != nullptr && EndsSession(message)) seen_ = true;
+  return true;  // older handlers still get it
+}
+
+std::string PooledConnection::LastError() const {
+  const HandleKeepingConnect::handle handle = policy_ != nullptr ? policy_->current() : nullptr;
+  const char* message = handle != nullptr ? PQerrorMessage(handle) : nullptr;
+  return message != nullptr ? message : "";
+}
 
 const std::string* PooledConnection::PreparedName(const Query& query) {
   if (!traits_.session_state) return nullptr;

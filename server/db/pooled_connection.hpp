@@ -7,17 +7,43 @@
 #include <string_view>
 #include <unordered_map>
 
+#include <pqxx/basic_connection>
 #include <pqxx/connection>
+#include <pqxx/errorhandler>
 
 #include "db/query.hpp"
 #include "db/statement_observer.hpp"
 
 namespace photoflow::db {
 
+// libpqxx's connect_direct that also hands over the libpq handle it opens
+// (libpqxx 6 keeps it private), so that PooledConnection can read what
+// libpqxx does not pass on: the server's own error when a connection breaks.
+// The handle is taken on the thread that constructs the connection.
+class HandleKeepingConnect : public pqxx::connect_direct {
+ public:
+  explicit HandleKeepingConnect(const std::string& options) : pqxx::connect_direct(options) {}
+  HandleKeepingConnect(const HandleKeepingConnect&) = delete;
+  HandleKeepingConnect& operator=(const HandleKeepingConnect&) = delete;
+  ~HandleKeepingConnect() noexcept override = default;
+
+  handle do_startconnect(handle orig) override;
+  handle do_dropconnect(handle orig) noexcept override;
+  handle do_disconnect(handle orig) noexcept override;
+
+  // The open libpq handle; nullptr once libpqxx has closed it.
+  handle current() const { return handle_; }
+  // The policy that connected last on this thread; nullptr after it was taken.
+  static const HandleKeepingConnect* TakeConnected();
+
+ private:
+  handle handle_ = nullptr;
+};
+
 // A libpqxx connection plus what the pool knows about it: when it must be
 // retired, whether its session may keep state between transactions, and the
 // statements prepared on it.
-class PooledConnection : public pqxx::connection {
+class PooledConnection : public pqxx::basic_connection_base<HandleKeepingConnect> {
  public:
   using Clock = std::chrono::steady_clock;
 
@@ -31,8 +57,15 @@ class PooledConnection : public pqxx::connection {
     StatementObserver* statements = nullptr;
   };
 
-  PooledConnection(const std::string& conninfo, Traits traits)
-      : pqxx::connection(conninfo), traits_(traits) {}
+  // Errors are verbose: they carry their SQLSTATE, which LastError() needs.
+  PooledConnection(const std::string& conninfo, Traits traits);
+
+  // libpq's last error on this connection, as the server sent it (with its
+  // SQLSTATE) followed by libpq's own words.
+  std::string LastError() const;
+  // Whether the server ended this session (FATAL 57P01-03) while no
+  // statement was running on it: libpq reports that as a notice.
+  bool session_ended_while_idle() const { return session_end_.seen(); }
 
   bool session_state() const { return traits_.session_state; }
   bool expired(Clock::time_point now) const { return now >= traits_.retire_at; }
@@ -59,7 +92,21 @@ class PooledConnection : public pqxx::connection {
   static constexpr std::size_t kMaxPrepared = 256;
 
  private:
+  // Watches the notices for a FATAL that ends the session.
+  class SessionEndWatcher final : public pqxx::errorhandler {
+   public:
+    explicit SessionEndWatcher(pqxx::connection_base& connection)
+        : pqxx::errorhandler(connection) {}
+    bool operator()(const char message[]) noexcept override;
+    bool seen() const { return seen_; }
+
+   private:
+    bool seen_ = false;
+  };
+
   Traits traits_;
+  const HandleKeepingConnect* policy_;
+  SessionEndWatcher session_end_{*this};
   const std::atomic<bool>* cancel_flag_ = nullptr;
   // Looked up by std::string_view without copying the text.
   struct TextHash {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "db/broken_statement.hpp"
 #include "db/errors.hpp"
 
 namespace photoflow::db {
@@ -29,6 +30,17 @@ void Session::CheckDeadline() const {
   if (deadline_ && Clock::now() >= *deadline_) {
     throw DeadlineExceeded("deadline exceeded before the statement started");
   }
+}
+
+void Session::ThrowUnlessNotApplied() const {
+  const PooledConnection& connection = lease_.connection();
+  const std::string error = connection.LastError();
+  if (ClassifyBrokenStatement(error, connection.session_ended_while_idle()) ==
+      BrokenStatement::kNotApplied) {
+    return;
+  }
+  throw pqxx::statement_completion_unknown(
+      "the connection broke during a statement outside a transaction: " + error);
 }
 
 void Session::ApplySettings(Transaction& transaction) const {

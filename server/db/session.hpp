@@ -53,6 +53,22 @@ class Session {
     return Run<pqxx::nontransaction>(std::forward<Work>(work));
   }
 
+  // For a write that is one statement (an INSERT, UPDATE or DELETE, with CTEs
+  // if it changes several rows, which PostgreSQL applies atomically): runs
+  // `work` without BEGIN and COMMIT, so the call costs one round trip. The
+  // deadline binds it as it binds ReadStatement. A connection that breaks
+  // under the statement is replaced and the statement run again only when
+  // PostgreSQL says it rolled it back (BrokenStatement); otherwise the call
+  // fails with statement_completion_unknown. `work` may run more than one
+  // statement, each committed on its own: only when the later ones just
+  // decide the answer (an Exists after an UPDATE found nothing). Behind
+  // PgBouncer this is a Write.
+  template <typename Work>
+  auto WriteStatement(Work&& work) {
+    if (!lease_.connection().session_state()) return Write(std::forward<Work>(work));
+    return Run<pqxx::nontransaction, kAutocommitWrite>(std::forward<Work>(work));
+  }
+
   // The name of the statement that ran last: after a failure, the one that
   // failed (for logs).
   std::string_view last_query() const { return last_query_; }
@@ -63,7 +79,9 @@ class Session {
   // the work retried once, so a restart costs no failed call; a transaction
   // rolled back by a serialization failure or deadlock is retried once too.
   // `work` may therefore run twice: it must only read and write the database.
-  template <typename PqxxTransaction, typename Work>
+  static constexpr bool kAutocommitWrite = true;
+
+  template <typename PqxxTransaction, bool autocommit_write = false, typename Work>
   auto Run(Work&& work) -> std::invoke_result_t<Work&, Transaction&> {
     for (int attempt = 0;; ++attempt) {
       try {
@@ -97,6 +115,7 @@ class Session {
         if (attempt > 0) throw;
       } catch (const pqxx::broken_connection&) {
         lease_.Discard();  // also if Reconnect below fails
+        if constexpr (autocommit_write) ThrowUnlessNotApplied();
         if (!lease_.reused() || attempt > 0) throw;
         pool_.DiscardIdle();
         lease_.Reconnect();
@@ -112,6 +131,10 @@ class Session {
   void ApplySettings(Transaction& transaction) const;
   // Throws DeadlineExceeded when the call's deadline has passed.
   void CheckDeadline() const;
+  // After an autocommit write broke its connection: returns when PostgreSQL
+  // rolled the statement back, throws statement_completion_unknown when its
+  // outcome is unknown.
+  void ThrowUnlessNotApplied() const;
 
   ConnectionPool& pool_;
   ConnectionPool::Lease& lease_;

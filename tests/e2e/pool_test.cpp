@@ -144,9 +144,10 @@ TEST_F(PoolTest, DeadlineCancelsTheBlockedStatementAndCommitsNothing) {
           acquired_before,
       1)
       << "the UPDATE got its connection within the deadline";
-  // The server's statement_timeout ended the UPDATE while the lock is still
-  // held: nothing of it is left waiting, and pg_stat_activity shows no
-  // running UPDATE of this server any more.
+  // The call's cancel at its deadline ended the UPDATE (one statement, run
+  // outside a transaction) while the lock is still held: nothing of it is
+  // left waiting, and pg_stat_activity shows no running UPDATE of this server
+  // any more.
   EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0));
   EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
                                application_ + "' AND state = 'active' AND query LIKE 'UPDATE%'"),
@@ -154,6 +155,34 @@ TEST_F(PoolTest, DeadlineCancelsTheBlockedStatementAndCommitsNothing) {
   lock.Release();
   EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Scheduled");
   EXPECT_TRUE(GetTask().ok()) << "the connection went back to the pool in a clean state";
+}
+
+// A write runs as one statement outside a transaction. When PostgreSQL ends
+// its session under it (FATAL 57P01, as a restart or pg_terminate_backend
+// does), the statement was rolled back: it runs again on a new connection and
+// is applied once.
+TEST_F(PoolTest, AWriteWhoseSessionPostgresEndsRunsAgainOnANewConnection) {
+  StartServer(/*max_waiters=*/4);
+  ASSERT_TRUE(GetTask().ok());  // an open connection, which the write then reuses
+  const int metrics_port = server_->server().metrics_port();
+  testing::TaskRowLock lock(schema_, task_id_);
+  auto in_flight = UpdateInFlight();
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application_, 1));
+
+  EXPECT_EQ(schema_.QueryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                               "WHERE application_name = '" +
+                               application_ + "' AND wait_event_type = 'Lock'"),
+            "1");
+  EXPECT_TRUE(testing::WaitForMetricValue(metrics_port,
+                                          "photoflow_db_pool_connections_opened_total", {}, 2, 10s))
+      << "the write never opened a new connection";
+  lock.Release();
+  const grpc::Status status = in_flight.get();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Delivered");
+  EXPECT_EQ(testing::ScrapedMetrics::From(metrics_port)
+                .Value("photoflow_db_pool_connections_closed_total", {{"reason", "broken"}}),
+            1);
 }
 
 TEST_F(PoolTest, ClientCancellationCancelsTheRunningStatement) {
