@@ -118,7 +118,8 @@ TaskListQuery BuildListQuery(const v1::ListTasksRequest& request) {
 // One CreateTask: its insert, or with a request_id the row that key created.
 store::TaskRow CreateOne(db::Session& session, const v1::CreateTaskRequest& request) {
   const store::TaskRow values = ToTaskValues(request.task(), model::kWritableTaskFields);
-  const std::string fingerprint = RequestFingerprint(request.task());
+  // Only a request_id needs the fingerprint (a SHA-256 of the request).
+  const std::string fingerprint = request.request_id().empty() ? std::string() : RequestFingerprint(request.task());
   auto work = [&](db::Transaction& txn) {
     return CreateOnce(
         txn, request.request_id(), "CreateTask", fingerprint,
