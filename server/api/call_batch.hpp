@@ -53,6 +53,14 @@ class CallBatch {
 
   // A call from its arrival until it runs (alone or in a batch) or fails.
   struct Waiting {
+    Waiting(grpc::CallbackServerContext* waiting_context, CallReactor* waiting_reactor,
+            std::optional<std::chrono::steady_clock::time_point> waiting_deadline,
+            Call waiting_call)
+        : context(waiting_context),
+          reactor(waiting_reactor),
+          deadline(waiting_deadline),
+          call(std::move(waiting_call)) {}
+
     grpc::CallbackServerContext* context;
     CallReactor* reactor;
     std::optional<std::chrono::steady_clock::time_point> deadline;

@@ -24,7 +24,8 @@ std::string ListCommentsScope(int32_t task_id) {
 store::CommentRow CreateOne(db::Session& session, const v1::CreateCommentRequest& request) {
   const v1::Comment& comment = request.comment();
   // Only a request_id needs the fingerprint (a SHA-256 of the request).
-  const std::string fingerprint = request.request_id().empty() ? std::string() : RequestFingerprint(comment);
+  const std::string fingerprint =
+      request.request_id().empty() ? std::string() : RequestFingerprint(comment);
   auto work = [&](db::Transaction& txn) {
     return CreateOnce(
         txn, request.request_id(), "CreateComment", fingerprint,

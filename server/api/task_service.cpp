@@ -119,7 +119,8 @@ TaskListQuery BuildListQuery(const v1::ListTasksRequest& request) {
 store::TaskRow CreateOne(db::Session& session, const v1::CreateTaskRequest& request) {
   const store::TaskRow values = ToTaskValues(request.task(), model::kWritableTaskFields);
   // Only a request_id needs the fingerprint (a SHA-256 of the request).
-  const std::string fingerprint = request.request_id().empty() ? std::string() : RequestFingerprint(request.task());
+  const std::string fingerprint =
+      request.request_id().empty() ? std::string() : RequestFingerprint(request.task());
   auto work = [&](db::Transaction& txn) {
     return CreateOnce(
         txn, request.request_id(), "CreateTask", fingerprint,
@@ -155,7 +156,8 @@ std::vector<grpc::Status> CreateTasks(db::Session& session,
   for (size_t i = 0; i < calls.size(); ++i) {
     ToProto(rows[i], model::kTaskColumns, calls[i]->response);
   }
-  return std::vector<grpc::Status>(calls.size(), grpc::Status::OK);
+  std::vector<grpc::Status> statuses(calls.size(), grpc::Status::OK);
+  return statuses;
 }
 
 // GetTask calls whose masks leave out comments: one SELECT by id, or for

@@ -75,7 +75,7 @@ class BatchingTest : public ::testing::Test {
         << count << " calls never waited for the connection together";
   }
 
-  std::future<Answer<v1::Task>> GetTaskLater(v1::GetTaskRequest request) {
+  std::future<Answer<v1::Task>> GetTaskLater(const v1::GetTaskRequest& request) {
     return std::async(std::launch::async, [this, request] {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + 60s);
@@ -185,6 +185,7 @@ TEST_F(BatchingTest, CreateTaskCallsWaitingTogetherAreOneInsertAndEachGetsItsOwn
   const std::vector<std::string> titles = {"Alpha",         "Bra\"vo", "Char\\lie",
                                            "{Delta, Echo}", "NULL",    "Ünïcødé ✓"};
   std::vector<std::future<Answer<v1::Task>>> creates;
+  creates.reserve(titles.size());
   for (const std::string& title : titles) creates.push_back(CreateTaskLater(title));
   WaitForWaitingCalls(static_cast<int>(titles.size()));
   lock.Release();
@@ -305,6 +306,7 @@ TEST_F(BatchingTest, BatchesNeverServeMoreCallsThanTheCap) {
   testing::TaskRowLock lock(schema_, blocker_id_);
   auto holder = HoldTheOnlyConnection();
   std::vector<std::future<Answer<v1::Task>>> gets;
+  gets.reserve(5);
   for (int i = 0; i < 5; ++i) gets.push_back(GetTaskLater(id));
   WaitForWaitingCalls(5);
   lock.Release();
@@ -329,6 +331,7 @@ TEST_F(BatchingTest, BatchMaxCallsOfOneRunsEveryCallAlone) {
   testing::TaskRowLock lock(schema_, blocker_id_);
   auto holder = HoldTheOnlyConnection();
   std::vector<std::future<Answer<v1::Task>>> gets;
+  gets.reserve(3);
   for (int i = 0; i < 3; ++i) gets.push_back(GetTaskLater(id));
   WaitForWaitingCalls(3);
   lock.Release();
