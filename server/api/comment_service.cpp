@@ -188,7 +188,7 @@ grpc::ServerUnaryReactor* CommentService::DeleteComment(grpc::CallbackServerCont
     return CallRunner::Reject(context, error.status());
   }
   return runner_.Run(context, [request](db::Session& session) {
-    const bool deleted = session.Write(
+    const bool deleted = session.WriteStatement(
         [&](db::Transaction& txn) { return store::comments::Delete(txn, request->id()); });
     if (!deleted) ThrowNotFound(Resource::kComment, request->id());
     return grpc::Status::OK;

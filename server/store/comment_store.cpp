@@ -80,18 +80,18 @@ const CommentQueries& Queries() {
   return queries;
 }
 
-constexpr db::Query kFindOwner{R"sql(SELECT task_id FROM task_comments WHERE id = $1)sql",
-                               "comment_find_owner"};
-
-constexpr db::Query kLockTask{R"sql(SELECT 1 FROM "Tasks" WHERE id = $1 FOR UPDATE)sql",
-                              "comment_lock_task"};
-
-// Deletes and decrements in one statement; a concurrent delete of the same
-// comment finds nothing once it gets the task's lock and changes nothing.
+// Deletes the comment and decrements its task's counter in one statement.
+// The task's row is locked first (the order every comment write and the
+// cascade of DeleteTask use), before the comment row is touched. A
+// concurrent delete of the same comment waits for that lock, then finds the
+// comment gone and changes nothing.
 constexpr db::Query kDeleteAndDecrement{
-    R"sql(WITH gone AS (DELETE FROM task_comments WHERE id = $1 AND task_id = $2 RETURNING id)
-UPDATE "Tasks" SET amount_of_comments = amount_of_comments - (SELECT count(*) FROM gone)
-WHERE id = $2 AND EXISTS (SELECT 1 FROM gone) RETURNING id)sql",
+    R"sql(WITH owner AS (SELECT task_id FROM task_comments WHERE id = $1),
+locked AS (SELECT id FROM "Tasks" WHERE id IN (SELECT task_id FROM owner) FOR UPDATE),
+gone AS (DELETE FROM task_comments WHERE id = $1 AND task_id IN (SELECT id FROM locked)
+  RETURNING task_id)
+UPDATE "Tasks" SET amount_of_comments = amount_of_comments - 1
+WHERE id IN (SELECT task_id FROM gone) RETURNING id)sql",
     "comment_delete"};
 
 std::optional<CommentRow> FirstComment(const pqxx::result& result) {
@@ -157,13 +157,6 @@ std::optional<CommentRow> UpdateText(db::Transaction& txn, int32_t id, const std
   return FirstComment(txn.Exec(Queries().update_text, id, text));
 }
 
-bool Delete(db::Transaction& txn, int32_t id) {
-  const pqxx::result owner = txn.Exec(kFindOwner, id);
-  if (owner.empty()) return false;
-  const auto task_id = owner[0][0].as<int32_t>();
-  // Lock the task first (the order every comment write uses).
-  txn.Exec(kLockTask, task_id);
-  return !txn.Exec(kDeleteAndDecrement, id, task_id).empty();
-}
+bool Delete(db::Transaction& txn, int32_t id) { return !txn.Exec(kDeleteAndDecrement, id).empty(); }
 
 }  // namespace photoflow::store::comments
