@@ -49,11 +49,11 @@ uint64_t RunCount(const Options& options, const std::string& scenario, uint64_t 
 std::vector<int32_t> ReadTaskIds(Connection& connection, int max,
                                  std::chrono::milliseconds deadline);
 
-// Calls health Check until it answers SERVING or `timeout` passes.
 // The page token of page `page` (1-based) of scenario "list", found by
 // walking the pages before it; throws when the board has fewer pages.
 std::string ListPageToken(Connection& connection, int page, std::chrono::milliseconds deadline);
 
+// Calls health Check until it answers SERVING or `timeout` passes.
 bool WaitUntilServing(Connection& connection, std::chrono::milliseconds timeout);
 
 }  // namespace photoflow::bench

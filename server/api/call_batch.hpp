@@ -3,6 +3,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -24,9 +25,10 @@ namespace photoflow::api {
 // Natural batching for one method: calls of it that wait for a connection at
 // the same moment share one statement when a connection frees (one
 // `id = ANY($1)` for many GetTask calls, one multi-row INSERT and one commit
-// for many CreateTask or CreateComment calls). Nothing waits for a batch to fill: a call that
-// finds a free connection runs alone, and a batch is whatever is waiting when
-// a connection frees, up to a cap. CallRunner::RunBatched drives it.
+// for many CreateTask or CreateComment calls). Nothing waits for a batch to
+// fill: a call that finds a free connection starts at once, taking along the
+// calls that queued meanwhile, and a batch is whatever is waiting when a
+// connection frees, up to a cap. CallRunner::RunBatched drives it.
 //
 // `Call` is what the work needs of one call (its request and response).
 template <typename Call>
@@ -87,6 +89,7 @@ class CallBatch {
     const std::lock_guard lock(mutex_);
     const auto self = std::find_if(waiting_.begin(), waiting_.end(),
                                    [&](const auto& entry) { return entry.get() == &leader; });
+    assert(self != waiting_.end());  // entered before it queued; leaves only here or in Leave
     members.push_back(std::move(*self));
     waiting_.erase(self);
     for (auto it = waiting_.begin(); it != waiting_.end() && members.size() <= max_riders;) {

@@ -131,6 +131,7 @@ class CallRunner {
                        Work& work) {
     // gRPC may report the cancel here before it delivers OnCancel.
     if (context->IsCancelled()) reactor.NoteCancelled();
+    lease.BeginCall();  // a cancel of a call that ran on this lease before is not this one's
     if (!reactor.Attach(std::make_shared<SharedStatement>(lease.cancel_handle(), 1))) {
       return MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED");
     }
@@ -183,6 +184,7 @@ class CallRunner {
       const std::vector<std::shared_ptr<typename CallBatch<Call>::Waiting>>& members) {
     std::vector<grpc::Status> statuses(
         members.size(), MakeStatus(grpc::StatusCode::CANCELLED, "call cancelled", "CANCELLED"));
+    lease.BeginCall();
     const auto statement =
         std::make_shared<SharedStatement>(lease.cancel_handle(), static_cast<int>(members.size()));
     std::vector<std::size_t> running;

@@ -234,10 +234,11 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
     return runner_.RunBatched(context, gets_, GetCall{request, response, mask});
   }
   return runner_.Run(context, [request, response, mask](db::Session& session) {
-    const TaskRows rows = ReadTasks(session, mask, [&](db::Transaction& txn) {
+    // With comments: two statements, one snapshot.
+    const TaskRows rows = session.Read([&](db::Transaction& txn) {
       std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id(), mask.columns);
       if (!row) ThrowNotFound(Resource::kTask, request->id());
-      return ReadComments(txn, {std::move(*row)}, IncludesComments(mask));
+      return ReadComments(txn, {std::move(*row)}, /*include_comments=*/true);
     });
     EmitTasks(rows, mask, [response] { return response; });
     return grpc::Status::OK;

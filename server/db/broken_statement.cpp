@@ -1,18 +1,13 @@
 #include "db/broken_statement.hpp"
 
 #include <array>
+#include <string_view>
 
 namespace photoflow::db {
 
 bool EndsSession(std::string_view server_message) {
-  // Verbose server messages read "FATAL:  57P01: terminating connection ..."
-  // (the severity word may be translated, the SQLSTATE never is).
-  static constexpr std::array<std::string_view, 3> kSessionEndedByServer = {
-      ":  57P01: ", ":  57P02: ", ":  57P03: "};
-  for (const std::string_view sqlstate : kSessionEndedByServer) {
-    if (server_message.find(sqlstate) != std::string_view::npos) return true;
-  }
-  return false;
+  // Verbose: severity, SQLSTATE, then the message.
+  return server_message.find("FATAL:  57P01: ") != std::string_view::npos;
 }
 
 BrokenStatement ClassifyBrokenStatement(std::string_view libpq_error,

@@ -7,26 +7,33 @@ namespace photoflow::db {
 // What became of a statement run outside a transaction (autocommit) when its
 // connection broke, told from libpq's last error on the connection
 // (PooledConnection::LastError, verbose: with the server's SQLSTATE).
+// PostgreSQL 15's src/backend/tcop/postgres.c: die() (SIGTERM) raises FATAL
+// 57P01 at the next interrupt check; quickdie() (SIGQUIT) sends WARNING
+// 57P01 or 57P02 from the signal handler and exits.
 enum class BrokenStatement {
-  // PostgreSQL ended the session itself (terminated by an administrator,
-  // shut down, or another backend crashed: FATAL 57P01, 57P02, 57P03) before
-  // it answered the statement, which it therefore rolled back; or the
-  // statement never left this process. Safe to run again.
+  // PostgreSQL ended the session itself with FATAL 57P01 (a backend told to
+  // terminate, as pg_terminate_backend and a fast shutdown or restart do)
+  // before it answered the statement: it acts on that only between
+  // statements or at an interrupt check inside one, never after the commit,
+  // so the statement was rolled back or never read. Or the statement never
+  // left this process. Safe to run again.
   kNotApplied,
-  // The connection went away without a word from the server: the statement
-  // may or may not have been committed.
+  // Anything else, among them a connection that went away without a word,
+  // and the WARNINGs 57P01 and 57P02 of an immediate shutdown or another
+  // backend's crash, which a signal handler sends at any moment, after a
+  // commit too: the statement may or may not have been committed.
   kOutcomeUnknown,
 };
 
-// `session_ended_while_idle`: the server's FATAL (57P01-03) reached the
-// connection between statements (libpq hands it to the notice processor
-// then): the statement was never read.
+// `session_ended_while_idle`: the server's FATAL 57P01 reached the connection
+// between statements (libpq hands it to the notice processor then): the
+// statement was never read.
 BrokenStatement ClassifyBrokenStatement(std::string_view libpq_error,
                                         bool session_ended_while_idle);
 
-// True for a verbose server message that ends the session: FATAL 57P01
-// (terminated by an administrator), 57P02 (crash of another backend) or 57P03
-// (the server is shutting down or starting).
+// True for a verbose server message "FATAL:  57P01: ...": the server ended
+// the session at an interrupt check. The severity is matched in English; a
+// server whose messages are translated gets kOutcomeUnknown, the safe answer.
 bool EndsSession(std::string_view server_message);
 
 }  // namespace photoflow::db

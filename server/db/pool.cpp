@@ -63,16 +63,28 @@ struct ConnectionPool::Waiter {
 struct ConnectionPool::CancelTarget {
   std::mutex mutex;
   PooledConnection* connection = nullptr;  // null once the lease gave it back
-  // Set (without the mutex, never blocking) when the call is cancelled; the
-  // lease's statements check it before they are sent.
-  std::atomic<bool> requested{false};
+  // The call the lease runs now (its generation, bumped by Lease::BeginCall,
+  // times two) and whether that call was cancelled (the low bit), in one word
+  // so that a cancel meant for an earlier call never flags a later one. Set
+  // without the mutex, never blocking; the lease's statements check it before
+  // they are sent (PooledConnection::cancel_requested).
+  std::atomic<uint64_t> state{0};
 
-  // Flags the call, then asks PostgreSQL to cancel its running statement;
-  // false when the lease has given its connection back.
-  bool Cancel(log::Logger& logger) {
-    requested.store(true, std::memory_order_release);
+  // Flags call `generation` as cancelled, if it is still the lease's call.
+  bool Flag(uint64_t generation) {
+    uint64_t expected = generation << 1;
+    return state.compare_exchange_strong(expected, expected | 1, std::memory_order_acq_rel) ||
+           expected == ((generation << 1) | 1);
+  }
+
+  // Flags call `generation`, then asks PostgreSQL to cancel its running
+  // statement; false when the lease has given its connection back or runs a
+  // later call.
+  bool Cancel(uint64_t generation, log::Logger& logger) {
+    if (!Flag(generation)) return false;
     const std::lock_guard lock(mutex);
     if (connection == nullptr) return false;
+    if ((state.load(std::memory_order_acquire) >> 1) != generation) return false;
     try {
       connection->cancel_query();
     } catch (const std::exception& error) {
@@ -89,7 +101,7 @@ ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<PooledConnect
       cancel_target_(std::make_shared<CancelTarget>()),
       reused_(reused) {
   cancel_target_->connection = connection_.get();
-  connection_->set_cancel_flag(&cancel_target_->requested);
+  connection_->set_cancel_flag(&cancel_target_->state);
   const std::lock_guard lock(pool_->mutex_);
   pool_->leased_.insert(cancel_target_);
 }
@@ -127,7 +139,7 @@ void ConnectionPool::Lease::Reconnect() {
     const std::lock_guard lock(cancel_target_->mutex);
     connection_.swap(fresh);
     cancel_target_->connection = connection_.get();
-    connection_->set_cancel_flag(&cancel_target_->requested);
+    connection_->set_cancel_flag(&cancel_target_->state);
   }
   pool_->observer_.ConnectionClosed(CloseReason::kBroken);
   // `fresh` now holds the broken connection, closed here outside the lock.
@@ -135,12 +147,27 @@ void ConnectionPool::Lease::Reconnect() {
   discard_ = false;
 }
 
+ConnectionPool::Lease::CancelHandle ConnectionPool::Lease::cancel_handle() const {
+  return {cancel_target_, &pool_->logger_,
+          cancel_target_->state.load(std::memory_order_acquire) >> 1};
+}
+
+void ConnectionPool::Lease::BeginCall() {
+  // Under the mutex: a PQcancel for the call before is either over or not yet
+  // checked the generation (CancelTarget::Cancel).
+  const std::lock_guard lock(cancel_target_->mutex);
+  uint64_t state = cancel_target_->state.load(std::memory_order_acquire);
+  while (!cancel_target_->state.compare_exchange_weak(state, ((state >> 1) + 1) << 1,
+                                                      std::memory_order_acq_rel)) {
+  }
+}
+
 void ConnectionPool::Lease::CancelHandle::Request() const {
-  if (target_) target_->requested.store(true, std::memory_order_release);
+  if (target_) target_->Flag(generation_);
 }
 
 bool ConnectionPool::Lease::CancelHandle::Cancel() const {
-  return target_ && target_->Cancel(*logger_);
+  return target_ && target_->Cancel(generation_, *logger_);
 }
 
 namespace {
@@ -462,7 +489,9 @@ void ConnectionPool::CancelAll() {
     running.assign(leased_.begin(), leased_.end());
   }
   // Outside the pool's lock: each cancel is a connection to PostgreSQL.
-  for (const std::shared_ptr<CancelTarget>& target : running) target->Cancel(logger_);
+  for (const std::shared_ptr<CancelTarget>& target : running) {
+    target->Cancel(target->state.load(std::memory_order_acquire) >> 1, logger_);
+  }
   for (const std::shared_ptr<Waiter>& waiter : cancelled) {
     boost::asio::post(timers_, [waiter] {
       waiter->failed(std::make_exception_ptr(DatabaseUnavailable("the server is shutting down")));

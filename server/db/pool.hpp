@@ -3,6 +3,7 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -81,8 +82,14 @@ class ConnectionPool {
     // Replaces a broken connection with a new one in the same pool slot.
     // Throws DatabaseUnavailable when PostgreSQL cannot be reached.
     void Reconnect();
-    // What another thread needs to cancel this lease's statement later: valid
-    // for ever, a no-op once the lease has given its connection back. PQcancel
+    // Starts a new call on this lease (several calls of a batch may run on
+    // one lease in turn): cancel handles taken for the calls before it no
+    // longer act on it, and its statements are not refused for their cancels.
+    void BeginCall();
+
+    // What another thread needs to cancel this lease's current call later:
+    // valid for ever, a no-op once the lease has given its connection back or
+    // begun another call. PQcancel
     // opens a connection to PostgreSQL and can block for minutes when the
     // network is gone, so callers that must not block (gRPC reactions) run
     // Cancel() on an executor of their own.
@@ -105,12 +112,13 @@ class ConnectionPool {
 
      private:
       friend class Lease;
-      CancelHandle(std::shared_ptr<CancelTarget> target, log::Logger* logger)
-          : target_(std::move(target)), logger_(logger) {}
+      CancelHandle(std::shared_ptr<CancelTarget> target, log::Logger* logger, uint64_t generation)
+          : target_(std::move(target)), logger_(logger), generation_(generation) {}
       std::shared_ptr<CancelTarget> target_;
       log::Logger* logger_;
+      uint64_t generation_;
     };
-    CancelHandle cancel_handle() const { return {cancel_target_, &pool_->logger_}; }
+    CancelHandle cancel_handle() const;
 
    private:
     friend class ConnectionPool;

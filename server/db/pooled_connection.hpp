@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -63,8 +64,9 @@ class PooledConnection : public pqxx::basic_connection_base<HandleKeepingConnect
   // libpq's last error on this connection, as the server sent it (with its
   // SQLSTATE) followed by libpq's own words.
   std::string LastError() const;
-  // Whether the server ended this session (FATAL 57P01-03) while no
-  // statement was running on it: libpq reports that as a notice.
+  // Whether the server ended this session (FATAL 57P01) while no statement
+  // was running on it: libpq reports that as a notice. (A FATAL while a
+  // statement runs is that statement's error, in LastError.)
   bool session_ended_while_idle() const { return session_end_.seen(); }
 
   bool session_state() const { return traits_.session_state; }
@@ -76,9 +78,10 @@ class PooledConnection : public pqxx::basic_connection_base<HandleKeepingConnect
   // before the first), so statements check this before they are sent. The
   // flag belongs to the current lease (ConnectionPool::Lease sets it).
   bool cancel_requested() const {
-    return cancel_flag_ != nullptr && cancel_flag_->load(std::memory_order_acquire);
+    return cancel_flag_ != nullptr && (cancel_flag_->load(std::memory_order_acquire) & 1U) != 0;
   }
-  void set_cancel_flag(const std::atomic<bool>* flag) { cancel_flag_ = flag; }
+  // The lease's cancel state: its low bit is set when its current call was cancelled.
+  void set_cancel_flag(const std::atomic<uint64_t>* flag) { cancel_flag_ = flag; }
 
   // The name under which `query` is prepared on this connection (registering
   // it on first use; libpqxx prepares it on the server when first executed),
@@ -107,7 +110,7 @@ class PooledConnection : public pqxx::basic_connection_base<HandleKeepingConnect
   Traits traits_;
   const HandleKeepingConnect* policy_;
   SessionEndWatcher session_end_{*this};
-  const std::atomic<bool>* cancel_flag_ = nullptr;
+  const std::atomic<uint64_t>* cancel_flag_ = nullptr;
   // Looked up by std::string_view without copying the text.
   struct TextHash {
     using is_transparent = void;

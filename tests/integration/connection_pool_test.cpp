@@ -151,6 +151,32 @@ TEST_F(ConnectionPoolTest, ACancelledLeaseSendsNoFurtherStatement) {
   EXPECT_NO_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }));
 }
 
+// Calls of a batch may run on one lease in turn (each retried alone): a cancel
+// meant for one of them never refuses or cancels the ones after it.
+TEST_F(ConnectionPoolTest, ACancelOfAnEarlierCallOnTheLeaseLeavesTheNextCallAlone) {
+  testing::TestSchema schema;
+  auto pool = MakePool(OptionsFor(schema));
+  constexpr db::Query kSelectOne{"SELECT 1", "test_select_one"};
+  db::ConnectionPool::Lease lease = testing::AcquireLease(*pool);
+  db::Session session(*pool, lease, std::nullopt);
+  lease.BeginCall();
+  const db::ConnectionPool::Lease::CancelHandle first = lease.cancel_handle();
+  first.Request();
+  EXPECT_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }),
+               db::CallCancelled);
+
+  lease.BeginCall();
+  EXPECT_NO_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }))
+      << "the next call starts unflagged";
+  first.Request();  // late, as a repeated cancel would be
+  EXPECT_FALSE(first.Cancel()) << "a handle of an earlier call no longer acts";
+  EXPECT_NO_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }));
+
+  lease.cancel_handle().Request();  // the current call's own cancel still works
+  EXPECT_THROW(session.ReadStatement([&](db::Transaction& txn) { txn.Exec(kSelectOne); }),
+               db::CallCancelled);
+}
+
 // ReadStatement sends the statement alone (one round trip), so PostgreSQL
 // runs it in an implicit transaction with the server's defaults; a Read
 // first sends BEGIN with SET TRANSACTION REPEATABLE READ, READ ONLY.

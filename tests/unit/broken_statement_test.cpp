@@ -1,6 +1,8 @@
 // What an autocommit write that broke its connection did (db/broken_statement.hpp).
 #include "db/broken_statement.hpp"
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace photoflow::db {
@@ -18,17 +20,26 @@ constexpr const char* kClosedSilently =
     "\tThis probably means the server terminated abnormally\n"
     "\tbefore or while processing the request.\n";
 
-TEST(BrokenStatementTest, TheServerEndingTheSessionMeansTheStatementWasRolledBack) {
+TEST(BrokenStatementTest, AFatalTerminationMeansTheStatementWasRolledBack) {
   EXPECT_EQ(ClassifyBrokenStatement(kTerminated, false), BrokenStatement::kNotApplied);
-  EXPECT_EQ(ClassifyBrokenStatement("FATAL:  57P02: terminating connection because of crash of "
-                                    "another server process\n",
+}
+
+// An immediate shutdown or another backend's crash reaches the client as a
+// WARNING sent from a signal handler, possibly after the commit.
+TEST(BrokenStatementTest, AnImmediateShutdownOrACrashLeavesTheOutcomeUnknown) {
+  EXPECT_EQ(ClassifyBrokenStatement("WARNING:  57P02: terminating connection because of crash of "
+                                    "another server process\n" +
+                                        std::string(kClosedSilently),
                                     false),
-            BrokenStatement::kNotApplied);
-  EXPECT_EQ(ClassifyBrokenStatement("FATAL:  57P03: the database system is shutting down\n", false),
-            BrokenStatement::kNotApplied);
-  // A translated severity word changes nothing: the SQLSTATE decides.
+            BrokenStatement::kOutcomeUnknown);
+  EXPECT_EQ(ClassifyBrokenStatement("WARNING:  57P01: terminating connection due to immediate "
+                                    "shutdown command\n" +
+                                        std::string(kClosedSilently),
+                                    false),
+            BrokenStatement::kOutcomeUnknown);
+  // A translated severity cannot be told from a WARNING: the safe answer.
   EXPECT_EQ(ClassifyBrokenStatement("SCHWERWIEGEND:  57P01: Verbindung wird abgebrochen\n", false),
-            BrokenStatement::kNotApplied);
+            BrokenStatement::kOutcomeUnknown);
 }
 
 TEST(BrokenStatementTest, AFatalSeenBetweenStatementsMeansNothingWasSent) {
@@ -50,6 +61,7 @@ TEST(BrokenStatementTest, ASilentlyLostConnectionLeavesTheOutcomeUnknown) {
 
 TEST(BrokenStatementTest, EndsSessionKnowsOnlyTheSessionEndingStates) {
   EXPECT_TRUE(EndsSession(kTerminated));
+  EXPECT_FALSE(EndsSession("WARNING:  57P02: terminating connection because of crash\n"));
   EXPECT_FALSE(EndsSession("ERROR:  23505: duplicate key value violates unique constraint\n"));
   EXPECT_FALSE(EndsSession("WARNING:  01000: 57P01 in a message text only\n"));
 }
