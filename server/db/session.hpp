@@ -90,6 +90,15 @@ class Session {
         Transaction transaction(pqxx_transaction, lease_.connection(), &last_query_);
         if constexpr (std::is_same_v<PqxxTransaction, pqxx::nontransaction>) {
           CheckDeadline();
+        } else if constexpr (std::is_same_v<PqxxTransaction, ReadTransaction>) {
+          // A read's statements are bounded by the call's cancel, repeated
+          // until the call lets go of its connection: no set_config round
+          // trip. Behind PgBouncer the settings still come first.
+          if (lease_.connection().session_state()) {
+            CheckDeadline();
+          } else {
+            ApplySettings(transaction);
+          }
         } else {
           ApplySettings(transaction);
         }

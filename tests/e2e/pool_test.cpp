@@ -114,6 +114,29 @@ TEST_F(PoolTest, DeadlineCancelsABlockedSingleStatementRead) {
   EXPECT_TRUE(GetTask().ok()) << "the connection serves the next call";
 }
 
+// A read with comments is a transaction without a statement_timeout of its
+// own: the call's cancel at its deadline must end it too.
+TEST_F(PoolTest, DeadlineCancelsABlockedReadTransaction) {
+  StartServer(/*max_waiters=*/4);
+  ASSERT_TRUE(GetTask().ok());  // an open connection, so the read starts at once
+  auto locker = schema_.Connect();
+  pqxx::work lock(*locker);
+  lock.exec("LOCK TABLE \"Tasks\" IN ACCESS EXCLUSIVE MODE");
+
+  v1::GetTaskRequest request;
+  request.set_id(task_id_);
+  request.mutable_read_mask()->add_paths("comments");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + 300ms);
+  v1::Task task;
+  EXPECT_EQ(server_->tasks().GetTask(&context, request, &task).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0))
+      << "the read still waits on the lock after its call ended";
+  lock.abort();
+  EXPECT_TRUE(GetTask().ok()) << "the connection serves the next call";
+}
+
 TEST_F(PoolTest, CallsBeyondTheWaiterLimitFailAtOnce) {
   StartServer(/*max_waiters=*/0);
   testing::TaskRowLock lock(schema_, task_id_);
