@@ -49,6 +49,11 @@ class CallBatch {
   std::vector<grpc::Status> Run(db::Session& session, std::span<const Call* const> calls) const {
     return work_(session, calls);
   }
+  // The work of one call by itself.
+  grpc::Status RunAlone(db::Session& session, const Call& call) const {
+    const Call* const calls[] = {&call};
+    return work_(session, calls).at(0);
+  }
 
  private:
   friend class CallRunner;

@@ -87,8 +87,7 @@ class CallRunner {
                                        Call call) {
     if (batching_.max_calls <= 1) {
       return Run(context, [&batch, call = std::move(call)](db::Session& session) {
-        const Call* const calls[] = {&call};
-        return batch.Run(session, calls).at(0);
+        return batch.RunAlone(session, call);
       });
     }
     using Waiting = typename CallBatch<Call>::Waiting;
@@ -159,10 +158,7 @@ class CallRunner {
       db::ConnectionPool::Lease held = std::move(lease);
       if (members.size() == 1) {
         auto& only = *members.front();
-        auto alone = [&](db::Session& session) {
-          const Call* const calls[] = {&only.call};
-          return batch.Run(session, calls).at(0);
-        };
+        auto alone = [&](db::Session& session) { return batch.RunAlone(session, only.call); };
         statuses[0] = Execute(only.context, *only.reactor, held, only.deadline, alone);
       } else {
         statuses = ExecuteBatch(batch, held, members);
@@ -225,10 +221,7 @@ class CallRunner {
     if (!retry_alone) return statuses;
     for (const std::size_t i : running) {
       auto& member = *members[i];
-      auto alone = [&](db::Session& session) {
-        const Call* const one[] = {&member.call};
-        return batch.Run(session, one).at(0);
-      };
+      auto alone = [&](db::Session& session) { return batch.RunAlone(session, member.call); };
       statuses[i] = Execute(member.context, *member.reactor, lease, member.deadline, alone);
     }
     return statuses;

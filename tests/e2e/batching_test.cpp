@@ -91,6 +91,20 @@ class BatchingTest : public ::testing::Test {
     return GetTaskLater(request);
   }
 
+  // `count` GetTask calls for task `id`, sent while the pool's only
+  // connection is held and let go once all of them wait for it.
+  std::vector<std::future<Answer<v1::Task>>> GetTaskCallsWaitingTogether(int id, int count) {
+    testing::TaskRowLock lock(schema_, blocker_id_);
+    auto holder = HoldTheOnlyConnection();
+    std::vector<std::future<Answer<v1::Task>>> gets;
+    gets.reserve(count);
+    for (int i = 0; i < count; ++i) gets.push_back(GetTaskLater(id));
+    WaitForWaitingCalls(count);
+    lock.Release();
+    EXPECT_TRUE(holder.get().ok());
+    return gets;
+  }
+
   std::future<Answer<v1::Task>> CreateTaskLater(const std::string& title) {
     return std::async(std::launch::async, [this, title] {
       v1::CreateTaskRequest request;
@@ -303,15 +317,7 @@ END $$)sql");
 TEST_F(BatchingTest, BatchesNeverServeMoreCallsThanTheCap) {
   StartServer(/*batch_max_calls=*/2);
   const int id = InsertTask("Shared");
-  testing::TaskRowLock lock(schema_, blocker_id_);
-  auto holder = HoldTheOnlyConnection();
-  std::vector<std::future<Answer<v1::Task>>> gets;
-  gets.reserve(5);
-  for (int i = 0; i < 5; ++i) gets.push_back(GetTaskLater(id));
-  WaitForWaitingCalls(5);
-  lock.Release();
-
-  ASSERT_TRUE(holder.get().ok());
+  std::vector<std::future<Answer<v1::Task>>> gets = GetTaskCallsWaitingTogether(id, 5);
   for (auto& get : gets) {
     const Answer<v1::Task> answer = get.get();
     ASSERT_TRUE(answer.status.ok()) << answer.status.error_message();
@@ -328,15 +334,7 @@ TEST_F(BatchingTest, BatchesNeverServeMoreCallsThanTheCap) {
 TEST_F(BatchingTest, BatchMaxCallsOfOneRunsEveryCallAlone) {
   StartServer(/*batch_max_calls=*/1);
   const int id = InsertTask("Alone");
-  testing::TaskRowLock lock(schema_, blocker_id_);
-  auto holder = HoldTheOnlyConnection();
-  std::vector<std::future<Answer<v1::Task>>> gets;
-  gets.reserve(3);
-  for (int i = 0; i < 3; ++i) gets.push_back(GetTaskLater(id));
-  WaitForWaitingCalls(3);
-  lock.Release();
-
-  ASSERT_TRUE(holder.get().ok());
+  std::vector<std::future<Answer<v1::Task>>> gets = GetTaskCallsWaitingTogether(id, 3);
   for (auto& get : gets) EXPECT_TRUE(get.get().status.ok());
   const testing::ScrapedMetrics metrics = Metrics();
   EXPECT_EQ(StatementsRun("task_find"), 3);
