@@ -101,7 +101,7 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
     // the grace period is over, the pool fails its waiters and cancels every
     // running statement.
     common::DeadlineTask enforcer(
-        housekeeping_.get_executor(), std::chrono::steady_clock::now() + grace, [this] {
+        cancellations_.get_executor(), std::chrono::steady_clock::now() + grace, [this] {
           logger_.Warn("shutdown_grace_expired", {{"pool_in_use", pool_.stats().in_use}});
           pool_.CancelAll();
         });

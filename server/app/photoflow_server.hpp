@@ -68,11 +68,12 @@ class PhotoflowServer {
   // must fire even while every worker is busy.
   boost::asio::thread_pool workers_;
   boost::asio::thread_pool pool_timers_{1};
-  // PQcancel for calls their clients cancelled: it may block, gRPC's threads must not.
+  // PQcancel for calls their clients cancelled (it may block, gRPC's threads
+  // must not), and the shutdown deadline, whose work is cancelling.
   boost::asio::thread_pool cancellations_{1};
-  // Periodic work (health probe, statistics refresh) and the shutdown deadline;
-  // two threads, so that a probe stuck on the network does not hold up the rest.
-  boost::asio::thread_pool housekeeping_{2};
+  // Periodic work: the health probe and the statistics refresh. Both wait on
+  // PostgreSQL, so one stuck on the network would hold up the other anyway.
+  boost::asio::thread_pool housekeeping_{1};
   db::ConnectionPool pool_;
   api::CallRunner runner_;
   api::TaskService task_service_;

@@ -16,7 +16,9 @@ namespace photoflow::metrics {
 
 MetricsEndpoint::MetricsEndpoint(const std::string& listen_address) {
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(listen_address, /*num_threads=*/2);
+    // One worker: scrapes are rare and quick (the statistics are read
+    // beforehand, never on the scrape).
+    exposer_ = std::make_unique<prometheus::Exposer>(listen_address, /*num_threads=*/1);
   } catch (const std::exception& error) {
     throw std::runtime_error("cannot serve metrics on " + listen_address + ": " + error.what());
   }
