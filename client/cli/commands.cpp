@@ -1,0 +1,16 @@
+#include "commands.hpp"
+
+namespace photoflow::cli {
+
+const std::vector<Command>& AllCommands() {
+  static const std::vector<Command> commands = [] {
+    std::vector<Command> all = BoardCommands();
+    for (auto group : {TaskCommands(), CommentCommands()}) {
+      all.insert(all.end(), group.begin(), group.end());
+    }
+    return all;
+  }();
+  return commands;
+}
+
+}  // namespace photoflow::cli

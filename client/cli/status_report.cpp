@@ -1,0 +1,76 @@
+#include "status_report.hpp"
+
+#include <array>
+
+#include <google/rpc/error_details.pb.h>
+#include <google/rpc/status.pb.h>
+
+#include "table.hpp"
+
+namespace photoflow::cli {
+
+int ExitCodeFor(const grpc::Status& status) {
+  return status.ok() ? 0 : kExitStatusBase + static_cast<int>(status.error_code());
+}
+
+std::string StatusCodeName(grpc::StatusCode code) {
+  static constexpr std::array<const char*, 17> kNames = {"OK",
+                                                         "CANCELLED",
+                                                         "UNKNOWN",
+                                                         "INVALID_ARGUMENT",
+                                                         "DEADLINE_EXCEEDED",
+                                                         "NOT_FOUND",
+                                                         "ALREADY_EXISTS",
+                                                         "PERMISSION_DENIED",
+                                                         "RESOURCE_EXHAUSTED",
+                                                         "FAILED_PRECONDITION",
+                                                         "ABORTED",
+                                                         "OUT_OF_RANGE",
+                                                         "UNIMPLEMENTED",
+                                                         "INTERNAL",
+                                                         "UNAVAILABLE",
+                                                         "DATA_LOSS",
+                                                         "UNAUTHENTICATED"};
+  const auto index = static_cast<std::size_t>(code);
+  return index < kNames.size() ? kNames.at(index) : "CODE_" + std::to_string(index);
+}
+
+std::string DescribeStatus(const grpc::Status& status) {
+  std::string text =
+      StatusCodeName(status.error_code()) + ": " + OneLine(status.error_message()) + "\n";
+  google::rpc::Status details;
+  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
+    return text;
+  }
+  for (const google::protobuf::Any& detail : details.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    google::rpc::PreconditionFailure precondition;
+    google::rpc::RetryInfo retry;
+    if (detail.UnpackTo(&info)) {
+      text += "  reason: " + OneLine(info.reason());
+      if (!info.domain().empty()) text += " (" + OneLine(info.domain()) + ")";
+      text += "\n";
+      for (const auto& [key, value] : info.metadata()) {
+        text += "  " + OneLine(key) + ": " + OneLine(value) + "\n";
+      }
+    } else if (detail.UnpackTo(&bad_request)) {
+      for (const auto& violation : bad_request.field_violations()) {
+        text += "  field " + OneLine(violation.field()) + ": " + OneLine(violation.description()) +
+                "\n";
+      }
+    } else if (detail.UnpackTo(&precondition)) {
+      for (const auto& violation : precondition.violations()) {
+        text += "  precondition " + OneLine(violation.type()) + " " + OneLine(violation.subject()) +
+                ": " + OneLine(violation.description()) + "\n";
+      }
+    } else if (detail.UnpackTo(&retry)) {
+      text += "  retry after: " + std::to_string(retry.retry_delay().seconds()) + " s\n";
+    } else {
+      text += "  detail: " + OneLine(detail.type_url()) + "\n";
+    }
+  }
+  return text;
+}
+
+}  // namespace photoflow::cli
