@@ -6,6 +6,8 @@
 #   --check   only report; exit 1 if something is missing, install nothing.
 #
 # apt-get update/install run only when at least one package is missing.
+# Then the Node client's npm packages are installed from its lockfile
+# (npm ci), when node_modules is missing or older than the lockfile.
 set -euo pipefail
 
 PACKAGES=(
@@ -30,9 +32,16 @@ PACKAGES=(
   pgbouncer
   # libFuzzer targets (filter and page-token parsers)
   clang libclang-rt-14-dev
-  # python tooling (gRPC test clients), formatting
-  python3-grpcio python3-protobuf clang-format
+  # the Python client (built into a virtualenv; Debian's grpcio and protobuf),
+  # the reflection test client, formatting
+  python3-grpcio python3-protobuf python3-venv python3-pip python3-setuptools python3-wheel
+  clang-format
 )
+# The Node client: Debian's nodejs and npm, unless a node and npm are on PATH
+# already (a NodeSource nodejs, say, which conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 check_only=0
 case "${1:-}" in
@@ -46,6 +55,21 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
   echo "install-deps: dpkg-query/apt-get not found; this script supports Debian/Ubuntu only" >&2
   exit 1
 fi
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+install_node_modules() {
+  local dir=$repo/client/node
+  if [[ -f $dir/node_modules/.package-lock.json && ! $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+    return 0
+  fi
+  if ((check_only)); then
+    echo "install-deps: client/node needs npm ci"
+    return 1
+  fi
+  echo "install-deps: npm ci (client/node)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
 
 is_installed() {
   local status
@@ -61,7 +85,8 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+  install_node_modules
+  exit
 fi
 
 if ((check_only)); then
@@ -94,3 +119,4 @@ if ((${#still_missing[@]})); then
   exit 1
 fi
 echo "install-deps: done (${#missing[@]} installed)"
+install_node_modules

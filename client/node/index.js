@@ -1,0 +1,217 @@
+'use strict';
+// PhotoFlow's Node.js client: the generated services (@grpc/proto-loader),
+// promises instead of callbacks, PhotoflowError with the error details, and
+// async iterators that follow page tokens.
+//
+//   const { PhotoflowClient } = require('@photoflow/client');
+//   const client = new PhotoflowClient('localhost:50051');
+//   const task = await client.createTask({ title: 'Wedding', dueAt: '2026-12-24', status: 'Scheduled' });
+//   for await (const t of client.listTasks({ filter: 'is_finished = false', orderBy: 'due_at' })) { ... }
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+const { includeDirs } = require('./lib/protos');
+const { PhotoflowError } = require('./lib/errors');
+const { pages } = require('./lib/paging');
+
+/**
+ * @typedef {{seconds: string|number, nanos: number}} Timestamp
+ * @typedef {{id: number, createdAt: Timestamp, dueAt: Timestamp, title: string,
+ *   additionalInformation: string, status: string, isFinished: boolean, taskColumn: string,
+ *   amountOfComments: number, comments: Comment[], etag: string}} Task
+ * @typedef {{id: number, createdAt: Timestamp, taskId: number, text: string}} Comment
+ * @typedef {Date|string} When  a Date, a day ("2026-12-24", midnight UTC) or RFC 3339
+ */
+
+// Task fields UpdateTask can change: the JS name and the update_mask path.
+const UPDATABLE_TASK_FIELDS = {
+  title: 'title',
+  dueAt: 'due_at',
+  status: 'status',
+  additionalInformation: 'additional_information',
+  isFinished: 'is_finished',
+  taskColumn: 'task_column',
+};
+
+let services;
+function loadServices() {
+  if (!services) {
+    const definition = protoLoader.loadSync(
+      ['photoflow/v1/task_service.proto', 'photoflow/v1/comment_service.proto'],
+      { includeDirs: includeDirs(), longs: Number, enums: String, defaults: true },
+    );
+    services = grpc.loadPackageDefinition(definition).photoflow.v1;
+  }
+  return services;
+}
+
+/**
+ * @param {When} when
+ * @returns {Timestamp}
+ */
+function toTimestamp(when) {
+  let date = when;
+  if (typeof when === 'string') {
+    date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T00:00:00Z` : when);
+  }
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new TypeError(`expected a Date or a date string, got ${String(when).slice(0, 40)}`);
+  }
+  const millis = date.getTime();
+  const seconds = Math.floor(millis / 1000);
+  return { seconds, nanos: (millis - seconds * 1000) * 1e6 };
+}
+
+/** @param {Timestamp} timestamp @returns {Date} */
+function toDate(timestamp) {
+  return new Date(Number(timestamp.seconds) * 1000 + Math.floor(timestamp.nanos / 1e6));
+}
+
+class PhotoflowClient {
+  /**
+   * @param {string} [address]
+   * @param {{timeoutMs?: number, credentials?: import('@grpc/grpc-js').ChannelCredentials}} [options]
+   *   every call gets a deadline timeoutMs from its start (default 10 s)
+   */
+  constructor(address = 'localhost:50051', options = {}) {
+    const { TaskService, CommentService } = loadServices();
+    const credentials = options.credentials || grpc.credentials.createInsecure();
+    this.timeoutMs = options.timeoutMs || 10000;
+    this.tasks = new TaskService(address, credentials);
+    // The same channel for both services.
+    this.comments = new CommentService(address, credentials, {
+      channelOverride: this.tasks.getChannel(),
+    });
+  }
+
+  close() {
+    this.tasks.close();
+  }
+
+  /** Waits for the connection; rejects with a PhotoflowError (UNAVAILABLE). */
+  waitUntilReady(timeoutMs = 10000) {
+    return new Promise((resolve, reject) => {
+      this.tasks.waitForReady(Date.now() + timeoutMs, (error) =>
+        error ? reject(new PhotoflowError(grpc.status.UNAVAILABLE, error.message)) : resolve());
+    });
+  }
+
+  call(stub, method, request) {
+    return new Promise((resolve, reject) => {
+      stub[method](request, { deadline: Date.now() + this.timeoutMs }, (error, response) =>
+        error ? reject(PhotoflowError.fromServiceError(error)) : resolve(response));
+    });
+  }
+
+  // Tasks
+
+  /**
+   * Creates a task. With a requestId, a retry of the same create returns the
+   * first task instead of creating a second one.
+   * @param {{title: string, dueAt: When, status: string, additionalInformation?: string,
+   *   taskColumn?: string, isFinished?: boolean, requestId?: string}} fields
+   * @returns {Promise<Task>}
+   */
+  createTask({ requestId = '', dueAt, ...task }) {
+    return this.call(this.tasks, 'CreateTask', {
+      task: { ...task, dueAt: toTimestamp(dueAt) },
+      requestId,
+    });
+  }
+
+  /**
+   * @param {number} id
+   * @param {{fields?: string[], comments?: boolean}} [options] fields: proto names
+   * @returns {Promise<Task>}
+   */
+  getTask(id, { fields = [], comments = false } = {}) {
+    let paths = [...fields];
+    if (comments) {
+      paths = (paths.length ? paths : ['id', 'created_at', 'due_at', 'title',
+        'additional_information', 'status', 'is_finished', 'task_column', 'amount_of_comments',
+        'etag']).concat(['comments']);
+    }
+    return this.call(this.tasks, 'GetTask', { id, readMask: { paths } });
+  }
+
+  /**
+   * Every task matching `filter` (AIP-160, see docs/api.md), in `orderBy`
+   * order, a page at a time as the iterator advances.
+   * @param {{filter?: string, orderBy?: string, pageSize?: number, fields?: string[]}} [query]
+   * @returns {AsyncGenerator<Task>}
+   */
+  listTasks({ filter = '', orderBy = '', pageSize = 0, fields = [] } = {}) {
+    const request = { filter, orderBy, pageSize, readMask: { paths: fields } };
+    return pages((r) => this.call(this.tasks, 'ListTasks', r), request, 'tasks');
+  }
+
+  /**
+   * Changes the given fields only, e.g. updateTask(7, { status: 'Editing' }).
+   * With etag, rejects with ABORTED if the task changed since it was read.
+   * @param {number} id
+   * @param {{title?: string, dueAt?: When, status?: string, additionalInformation?: string,
+   *   isFinished?: boolean, taskColumn?: string}} changes
+   * @param {{etag?: string}} [options]
+   * @returns {Promise<Task>}
+   */
+  updateTask(id, changes, { etag = '' } = {}) {
+    const names = Object.keys(changes);
+    const unknown = names.filter((name) => !(name in UPDATABLE_TASK_FIELDS));
+    if (unknown.length) throw new TypeError(`not updatable: ${unknown.join(', ')}`);
+    if (!names.length) throw new TypeError('updateTask needs at least one field to change');
+    const task = { ...changes, id, etag };
+    if ('dueAt' in changes) task.dueAt = toTimestamp(changes.dueAt);
+    return this.call(this.tasks, 'UpdateTask', {
+      task,
+      updateMask: { paths: names.map((name) => UPDATABLE_TASK_FIELDS[name]) },
+    });
+  }
+
+  moveTask(id, column, { etag = '' } = {}) {
+    return this.updateTask(id, { taskColumn: column }, { etag });
+  }
+
+  finishTask(id, finished = true, { etag = '' } = {}) {
+    return this.updateTask(id, { isFinished: finished }, { etag });
+  }
+
+  /** @returns {Promise<void>} */
+  async deleteTask(id, { etag = '' } = {}) {
+    await this.call(this.tasks, 'DeleteTask', { id, etag });
+  }
+
+  // Comments
+
+  /** @returns {Promise<Comment>} */
+  createComment(taskId, text, { requestId = '' } = {}) {
+    return this.call(this.comments, 'CreateComment', { comment: { taskId, text }, requestId });
+  }
+
+  /** @returns {Promise<Comment>} */
+  getComment(id) {
+    return this.call(this.comments, 'GetComment', { id });
+  }
+
+  /**
+   * A task's comments, oldest first, a page at a time.
+   * @returns {AsyncGenerator<Comment>}
+   */
+  listComments(taskId, { pageSize = 0 } = {}) {
+    const request = { taskId, pageSize };
+    return pages((r) => this.call(this.comments, 'ListComments', r), request, 'comments');
+  }
+
+  /** @returns {Promise<Comment>} */
+  updateComment(id, text) {
+    return this.call(this.comments, 'UpdateComment', {
+      comment: { id, text },
+      updateMask: { paths: ['text'] },
+    });
+  }
+
+  /** @returns {Promise<void>} */
+  async deleteComment(id) {
+    await this.call(this.comments, 'DeleteComment', { id });
+  }
+}
+
+module.exports = { PhotoflowClient, PhotoflowError, pages, toTimestamp, toDate, status: grpc.status };

@@ -1,0 +1,165 @@
+"""A thin, typed wrapper over the generated stubs: keyword arguments in,
+generated messages out, PhotoflowError subclasses instead of grpc.RpcError,
+and iterators that follow page tokens."""
+import datetime
+from typing import Iterable, Iterator, Optional, Union
+
+import grpc
+from google.protobuf import field_mask_pb2, timestamp_pb2
+
+from photoflow.errors import PhotoflowError, Unavailable
+from photoflow.paging import pages
+from photoflow.v1 import (
+    comment_pb2,
+    comment_service_pb2,
+    comment_service_pb2_grpc,
+    task_pb2,
+    task_service_pb2,
+    task_service_pb2_grpc,
+)
+
+When = Union[datetime.date, datetime.datetime, str]
+
+# Task fields UpdateTask can change, by their proto names.
+UPDATABLE_TASK_FIELDS = ("title", "due_at", "status", "additional_information", "is_finished",
+                         "task_column")
+
+
+def to_timestamp(when: When) -> timestamp_pb2.Timestamp:
+    """A date is that day at midnight UTC (the PhotoFlow app stores due dates as
+    whole days); a naive datetime is taken as UTC; a string is a date
+    ("2026-12-24") or RFC 3339."""
+    timestamp = timestamp_pb2.Timestamp()
+    if isinstance(when, str):
+        timestamp.FromJsonString(when + "T00:00:00Z" if len(when) == 10 else when)
+    elif isinstance(when, datetime.datetime):
+        aware = when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+        timestamp.FromDatetime(aware.astimezone(datetime.timezone.utc).replace(tzinfo=None))
+    elif isinstance(when, datetime.date):
+        timestamp.FromDatetime(datetime.datetime(when.year, when.month, when.day))
+    else:
+        raise TypeError(f"expected a date, datetime or str, got {type(when).__name__}")
+    return timestamp
+
+
+class Client:
+    """One channel to a PhotoFlow server. Every call gets `timeout` seconds
+    (a deadline, as the server expects of its callers)."""
+
+    def __init__(self, target: str = "localhost:50051", *, timeout: float = 10.0,
+                 channel: Optional[grpc.Channel] = None):
+        self._channel = channel or grpc.insecure_channel(target)
+        self._timeout = timeout
+        self.tasks = task_service_pb2_grpc.TaskServiceStub(self._channel)
+        self.comments = comment_service_pb2_grpc.CommentServiceStub(self._channel)
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _call(self, method, request):
+        try:
+            return method(request, timeout=self._timeout)
+        except grpc.RpcError as error:
+            raise PhotoflowError.from_rpc_error(error) from None
+
+    # Tasks
+
+    def create_task(self, title: str, *, due_at: When, status: str, additional_information: str = "",
+                    task_column: str = "", is_finished: bool = False,
+                    request_id: str = "") -> task_pb2.Task:
+        """Creates a task. With a request_id, a retry of the same create returns
+        the first task instead of creating a second one."""
+        task = task_pb2.Task(title=title, due_at=to_timestamp(due_at), status=status,
+                             additional_information=additional_information,
+                             task_column=task_column, is_finished=is_finished)
+        return self._call(self.tasks.CreateTask,
+                          task_service_pb2.CreateTaskRequest(task=task, request_id=request_id))
+
+    def get_task(self, task_id: int, *, fields: Iterable[str] = (),
+                 comments: bool = False) -> task_pb2.Task:
+        """One task; `fields` limits what is read, `comments` adds its comments."""
+        paths = list(fields)
+        if comments:
+            paths = (paths or ["id", "created_at", "due_at", "title", "additional_information",
+                               "status", "is_finished", "task_column", "amount_of_comments",
+                               "etag"]) + ["comments"]
+        request = task_service_pb2.GetTaskRequest(id=task_id,
+                                                  read_mask=field_mask_pb2.FieldMask(paths=paths))
+        return self._call(self.tasks.GetTask, request)
+
+    def list_tasks(self, *, filter: str = "", order_by: str = "", page_size: int = 0,
+                   fields: Iterable[str] = ()) -> Iterator[task_pb2.Task]:
+        """Every task matching `filter` (AIP-160, see docs/api.md), in `order_by`
+        order, fetched a page at a time as the iterator advances."""
+        request = task_service_pb2.ListTasksRequest(
+            filter=filter, order_by=order_by, page_size=page_size,
+            read_mask=field_mask_pb2.FieldMask(paths=list(fields)))
+        return pages(lambda r: self._call(self.tasks.ListTasks, r), request, "tasks")
+
+    def update_task(self, task_id: int, *, etag: str = "", **changes) -> task_pb2.Task:
+        """Changes the named fields only, e.g. update_task(7, status="Editing").
+        With `etag`, fails with Aborted if the task changed since it was read."""
+        unknown = set(changes) - set(UPDATABLE_TASK_FIELDS)
+        if unknown:
+            raise TypeError(f"not updatable: {', '.join(sorted(unknown))}")
+        if not changes:
+            raise TypeError("update_task needs at least one field to change")
+        task = task_pb2.Task(id=task_id, etag=etag)
+        for name, value in changes.items():
+            if name == "due_at":
+                task.due_at.CopyFrom(to_timestamp(value))
+            else:
+                setattr(task, name, value)
+        request = task_service_pb2.UpdateTaskRequest(
+            task=task, update_mask=field_mask_pb2.FieldMask(paths=sorted(changes)))
+        return self._call(self.tasks.UpdateTask, request)
+
+    def move_task(self, task_id: int, column: str, *, etag: str = "") -> task_pb2.Task:
+        return self.update_task(task_id, etag=etag, task_column=column)
+
+    def finish_task(self, task_id: int, finished: bool = True, *, etag: str = "") -> task_pb2.Task:
+        return self.update_task(task_id, etag=etag, is_finished=finished)
+
+    def delete_task(self, task_id: int, *, etag: str = "") -> None:
+        self._call(self.tasks.DeleteTask, task_service_pb2.DeleteTaskRequest(id=task_id, etag=etag))
+
+    # Comments
+
+    def create_comment(self, task_id: int, text: str, *,
+                       request_id: str = "") -> comment_pb2.Comment:
+        request = comment_service_pb2.CreateCommentRequest(
+            comment=comment_pb2.Comment(task_id=task_id, text=text), request_id=request_id)
+        return self._call(self.comments.CreateComment, request)
+
+    def get_comment(self, comment_id: int) -> comment_pb2.Comment:
+        return self._call(self.comments.GetComment,
+                          comment_service_pb2.GetCommentRequest(id=comment_id))
+
+    def list_comments(self, task_id: int, *, page_size: int = 0) -> Iterator[comment_pb2.Comment]:
+        """A task's comments, oldest first, a page at a time."""
+        request = comment_service_pb2.ListCommentsRequest(task_id=task_id, page_size=page_size)
+        return pages(lambda r: self._call(self.comments.ListComments, r), request, "comments")
+
+    def update_comment(self, comment_id: int, text: str) -> comment_pb2.Comment:
+        request = comment_service_pb2.UpdateCommentRequest(
+            comment=comment_pb2.Comment(id=comment_id, text=text),
+            update_mask=field_mask_pb2.FieldMask(paths=["text"]))
+        return self._call(self.comments.UpdateComment, request)
+
+    def delete_comment(self, comment_id: int) -> None:
+        self._call(self.comments.DeleteComment,
+                   comment_service_pb2.DeleteCommentRequest(id=comment_id))
+
+    def wait_until_ready(self, timeout: float = 10.0) -> None:
+        """Waits for the channel to connect; raises Unavailable if it does not."""
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=timeout)
+        except grpc.FutureTimeoutError:
+            raise Unavailable(grpc.StatusCode.UNAVAILABLE,
+                              f"no connection within {timeout} s") from None

@@ -1,0 +1,59 @@
+// The Python and Node clients' examples against a live server, as a user runs
+// them: each creates a task, comments on it, walks the board, and handles a
+// stale etag and invalid input. Their whole output is checked, and the rows
+// they leave behind.
+#include <gtest/gtest.h>
+
+#include "support/child_process.hpp"
+#include "support/test_server.hpp"
+
+namespace photoflow {
+namespace {
+
+using namespace std::chrono_literals;
+
+// What both examples print on a fresh schema (ids start at 1), but for how
+// each language prints a list of field names.
+std::string Transcript(const std::string& fields) {
+  return "created task 1: Wedding Photography - Smith Family (due 2026-12-24)\n"
+         "commented 1 on task 1; it has 1 comment(s): Client asked for two extra prints\n"
+         "column 1: #3 Baby shoot - Brown, #1 Wedding Photography - Smith Family\n"
+         "column 2: #2 Portraits - Jones\n"
+         "stale etag refused: ABORTED (STALE_ETAG); status is still Editing\n"
+         "invalid input refused: INVALID_ARGUMENT, fields " +
+         fields + "\n";
+}
+
+void ExpectRowsTheExampleLeft(const testing::TestSchema& schema) {
+  EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM \"Tasks\""), "3");
+  EXPECT_EQ(schema.QueryValue("SELECT status || '|' || amount_of_comments || '|' || \"dueAt\" "
+                              "FROM \"Tasks\" WHERE id = 1"),
+            "Editing|1|2026-12-24 00:00:00");
+  EXPECT_EQ(schema.QueryValue("SELECT comment FROM task_comments WHERE task_id = 1"),
+            "Client asked for two extra prints");
+}
+
+TEST(LanguageClientsTest, PythonExampleRunsAgainstALiveServer) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  testing::ChildProcess example(PHOTOFLOW_CLIENT_PYTHON,
+                                {PHOTOFLOW_SOURCE_DIR "/client/python/examples/quickstart.py",
+                                 "127.0.0.1:" + std::to_string(server.server().port())});
+  ASSERT_EQ(example.WaitForExit(120s), 0) << example.Output();
+  EXPECT_EQ(example.Output(), Transcript("['task.title']"));
+  ExpectRowsTheExampleLeft(schema);
+}
+
+TEST(LanguageClientsTest, NodeExampleRunsAgainstALiveServer) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  testing::ChildProcess example(PHOTOFLOW_NODE_BINARY,
+                                {PHOTOFLOW_SOURCE_DIR "/client/node/examples/quickstart.js",
+                                 "127.0.0.1:" + std::to_string(server.server().port())});
+  ASSERT_EQ(example.WaitForExit(120s), 0) << example.Output();
+  EXPECT_EQ(example.Output(), Transcript(R"(["task.title"])"));
+  ExpectRowsTheExampleLeft(schema);
+}
+
+}  // namespace
+}  // namespace photoflow
