@@ -37,10 +37,14 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::vector<Fla
       parsed.values[name] = "";
     } else if (equals != std::string::npos) {
       parsed.values[name] = arg.substr(equals + 1);
-    } else if (i + 1 < args.size()) {
+    } else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) {
       parsed.values[name] = args[++i];
     } else {
-      throw UsageError(name + " needs a value (" + spec->value_name + ")");
+      // "--title --etag x" is a forgotten value, not a title of "--etag".
+      std::string message = name + " needs a value (" + spec->value_name + "); write ";
+      message += name;
+      message += "=VALUE for one that starts with --";
+      throw UsageError(message);
     }
   }
   return parsed;

@@ -24,10 +24,9 @@ grpc::Status Board(const ParsedArgs& args, CommandContext& context) {
   request.set_filter(filter);
   request.set_order_by("due_at");
   request.set_page_size(1000);
-  for (const char* field :
-       {"id", "due_at", "title", "status", "task_column", "amount_of_comments"}) {
-    request.mutable_read_mask()->add_paths(field);
-  }
+  const std::vector<std::string> fields = {"id",     "due_at",      "title",
+                                           "status", "task_column", "amount_of_comments"};
+  for (const std::string& field : fields) request.mutable_read_mask()->add_paths(field);
   Output& output = context.output;
   std::vector<v1::Task> tasks;
   for (;;) {
@@ -41,6 +40,7 @@ grpc::Status Board(const ParsedArgs& args, CommandContext& context) {
     tasks.insert(tasks.end(), response.tasks().begin(), response.tasks().end());
     if (response.next_page_token().empty()) break;
     output.Progress("reading the board: " + std::to_string(tasks.size()) + " tasks so far…");
+    if (response.next_page_token() == request.page_token()) return RepeatedPageToken(output);
     request.set_page_token(response.next_page_token());
   }
   output.EndProgress();
@@ -53,7 +53,7 @@ grpc::Status Board(const ParsedArgs& args, CommandContext& context) {
   for (const auto& [name, column_tasks] : columns) {
     std::string line = "{\"column\":" + JsonString(name) + ",\"tasks\":[";
     for (std::size_t i = 0; i < column_tasks.size(); ++i) {
-      line += (i == 0 ? "" : ",") + ToJson(column_tasks[i]);
+      line += (i == 0 ? "" : ",") + ToJson(column_tasks[i], fields);
     }
     output.out() << line << "]}\n";
   }

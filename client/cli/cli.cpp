@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <sstream>
 
 #include "commands.hpp"
@@ -67,7 +68,9 @@ std::string HelpText(const std::string& group, const std::string& name) {
   }
   text << "\nGlobal flags (before or after the command):\n";
   AppendFlags(text, GlobalFlags());
-  text << "\n'photoflow COMMAND --help' shows a command's own flags.\n" << kExitCodes;
+  text << "\n'photoflow COMMAND --help' shows a command's own flags. '--' ends the flags:\n"
+          "photoflow comments add 7 -- '--- see the contract'\n"
+       << kExitCodes;
   return text.str();
 }
 
@@ -117,6 +120,15 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     std::vector<FlagSpec> flags = command->flags;
     flags.insert(flags.end(), GlobalFlags().begin(), GlobalFlags().end());
     const ParsedArgs parsed = ParseArgs(rest, flags);
+    // As many positional arguments as the command names ("ID TEXT": two),
+    // so that an unquoted "comments add 7 Looks good" is an error, not "Looks".
+    std::istringstream named(command->arguments);
+    const auto allowed = static_cast<std::size_t>(std::distance(
+        std::istream_iterator<std::string>(named), std::istream_iterator<std::string>()));
+    if (parsed.positional.size() > allowed) {
+      throw UsageError("unexpected argument " + Quoted(parsed.positional[allowed]) +
+                       (allowed > 0 ? " (quote text that has spaces)" : ""));
+    }
     const GlobalOptions options = ReadGlobalOptions(parsed, environment.address_from_env);
     if (options.help) {
       out << HelpText(group, name);

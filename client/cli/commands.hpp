@@ -33,6 +33,10 @@ std::vector<Command> CommentCommands();
 // board and health.
 std::vector<Command> BoardCommands();
 
+// A server that hands back the token it was given would be followed for
+// ever: the walk stops with INTERNAL instead.
+grpc::Status RepeatedPageToken(Output& output);
+
 // Every command, in --help order.
 const std::vector<Command>& AllCommands();
 

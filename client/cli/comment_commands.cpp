@@ -36,6 +36,7 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
   const bool all = args.Has("--all");
   Output& output = context.output;
   std::vector<v1::Comment> comments;
+  std::size_t fetched = 0;
   for (;;) {
     v1::ListCommentsResponse response;
     const auto call = context.connection.NewContext();
@@ -45,6 +46,7 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
       output.EndProgress();
       return status;
     }
+    fetched += static_cast<std::size_t>(response.comments_size());
     for (const v1::Comment& comment : response.comments()) {
       if (output.json()) {
         output.Json(comment);
@@ -57,7 +59,8 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
       output.Note("more: --page-token " + response.next_page_token() + " (or --all)");
       break;
     }
-    output.Progress("listing comments: " + std::to_string(comments.size()) + " so far…");
+    output.Progress("listing comments: " + std::to_string(fetched) + " so far…");
+    if (response.next_page_token() == request.page_token()) return RepeatedPageToken(output);
     request.set_page_token(response.next_page_token());
   }
   output.EndProgress();

@@ -1,12 +1,10 @@
 #include "connection.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <stdexcept>
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
-
-#include "config/values.hpp"
 
 namespace photoflow::cli {
 
@@ -28,11 +26,13 @@ GlobalOptions ReadGlobalOptions(const ParsedArgs& args, const char* address_from
     options.address = *address;
   }
   if (auto deadline = args.Get("--deadline")) {
-    try {
-      options.deadline = config::ParseSeconds("--deadline", *deadline, 0.001, 86400);
-    } catch (const std::invalid_argument& error) {
-      throw UsageError(error.what());
+    double seconds = 0;
+    const char* end = deadline->data() + deadline->size();
+    const auto [ptr, error] = std::from_chars(deadline->data(), end, seconds);
+    if (error != std::errc() || ptr != end || !(seconds >= 0.001 && seconds <= 86400)) {
+      throw UsageError("--deadline takes seconds from 0.001 to 86400, got " + Quoted(*deadline));
     }
+    options.deadline = std::chrono::milliseconds(std::llround(seconds * 1000));
   }
   options.json = args.Has("--json");
   options.help = args.Has("--help");

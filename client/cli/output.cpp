@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <functional>
-#include <optional>
 #include <sstream>
 
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "args.hpp"
@@ -65,17 +65,18 @@ void Output::TaskTable(const std::vector<v1::Task>& tasks, const std::vector<std
   const std::vector<std::string>& shown = fields.empty() ? DefaultTaskFields() : fields;
   std::vector<const TaskColumn*> columns;
   std::vector<std::string> headers;
-  std::optional<std::size_t> flexible;
+  // Free text shrinks to fit; ids, dates and counts never do.
+  std::vector<std::size_t> flexible;
   for (const std::string& field : shown) {
     const TaskColumn* column = FindTaskColumn(field);
     if (column == nullptr) continue;
-    if (field == "title" || (!flexible && field == "additional_information")) {
-      flexible = columns.size();
+    if (field == "title" || field == "additional_information" || field == "status" ||
+        field == "task_column" || field == "etag") {
+      flexible.push_back(columns.size());
     }
     columns.push_back(column);
     headers.emplace_back(column->header);
   }
-  if (!flexible && !columns.empty()) flexible = columns.size() - 1;
   std::vector<std::vector<std::string>> rows;
   rows.reserve(tasks.size());
   for (const v1::Task& task : tasks) {
@@ -87,27 +88,30 @@ void Output::TaskTable(const std::vector<v1::Task>& tasks, const std::vector<std
   out_ << RenderTable(headers, rows, width_, flexible);
 }
 
-void Output::TaskDetail(const v1::Task& task, bool every_field) {
+void Output::TaskDetail(const v1::Task& task, const std::vector<std::string>& fields) {
   if (json_) {
-    Json(task, every_field);
+    TaskJson(task, fields);
     return;
   }
-  const google::protobuf::Reflection* reflection = task.GetReflection();
-  const google::protobuf::Descriptor* descriptor = task.GetDescriptor();
   std::vector<std::vector<std::string>> rows;
   for (const TaskColumn& column : TaskColumns()) {
-    if (std::string(column.field) == "comments") continue;
-    const google::protobuf::FieldDescriptor* field = descriptor->FindFieldByName(column.field);
-    if (!every_field && field != nullptr && !reflection->HasField(task, field)) continue;
-    rows.push_back({column.field, column.cell(task)});
+    // The comments come as a table of their own, below.
+    const bool wanted =
+        std::string(column.field) != "comments" &&
+        (fields.empty() || std::find(fields.begin(), fields.end(), column.field) != fields.end());
+    if (wanted) rows.push_back({column.field, column.cell(task)});
   }
   // No header row: render with an empty one and drop its line.
-  std::string table = RenderTable({"", ""}, rows, width_, 1);
+  std::string table = RenderTable({"", ""}, rows, width_, {1});
   out_ << table.substr(table.find('\n') + 1);
   if (task.comments_size() > 0) {
     out_ << "\n";
     CommentTable({task.comments().begin(), task.comments().end()});
   }
+}
+
+void Output::TaskJson(const v1::Task& task, const std::vector<std::string>& fields) {
+  out_ << ToJson(task, fields) << "\n";
 }
 
 void Output::CommentTable(const std::vector<v1::Comment>& comments) {
@@ -117,7 +121,7 @@ void Output::CommentTable(const std::vector<v1::Comment>& comments) {
     rows.push_back({std::to_string(comment.id()), std::to_string(comment.task_id()),
                     FormatTimestamp(comment.created_at()), comment.text()});
   }
-  out_ << RenderTable({"ID", "TASK", "CREATED", "TEXT"}, rows, width_, 3);
+  out_ << RenderTable({"ID", "TASK", "CREATED", "TEXT"}, rows, width_, {3});
 }
 
 void Output::CommentDetail(const v1::Comment& comment) {
@@ -128,9 +132,7 @@ void Output::CommentDetail(const v1::Comment& comment) {
   CommentTable({comment});
 }
 
-void Output::Json(const google::protobuf::Message& message, bool every_field) {
-  out_ << ToJson(message, every_field) << "\n";
-}
+void Output::Json(const google::protobuf::Message& message) { out_ << ToJson(message) << "\n"; }
 
 void Output::Done(const std::string& what) {
   if (json_) {
@@ -157,13 +159,30 @@ void Output::EndProgress() {
   progress_shown_ = false;
 }
 
-std::string ToJson(const google::protobuf::Message& message, bool every_field) {
+std::string ToJson(const google::protobuf::Message& message,
+                   const std::vector<std::string>& fields) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = every_field;
+  options.always_print_primitive_fields = true;
   // The message came from the server's reply and is well formed.
   if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) return "{}";
-  return json;
+  if (fields.empty()) return json;
+  // Only the fields asked for, defaults included: the printed object, parsed
+  // back as a Struct, picked from in the message's field order.
+  google::protobuf::Struct object;
+  if (!google::protobuf::util::JsonStringToMessage(json, &object).ok()) return "{}";
+  std::string picked = "{";
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (std::find(fields.begin(), fields.end(), field->name()) == fields.end()) continue;
+    const auto value = object.fields().find(field->json_name());
+    if (value == object.fields().end()) continue;
+    std::string value_json;
+    if (!google::protobuf::util::MessageToJsonString(value->second, &value_json).ok()) continue;
+    picked += (picked.size() > 1 ? "," : "") + JsonString(field->json_name()) + ":" + value_json;
+  }
+  return picked + "}";
 }
 
 std::string JsonString(const std::string& text) {

@@ -26,15 +26,15 @@ class Output {
   // Tasks as rows; `fields` (proto names) pick the columns, in order; empty
   // means the default columns.
   void TaskTable(const std::vector<v1::Task>& tasks, const std::vector<std::string>& fields);
-  // One task, field by field, and its comments when it has them;
-  // `every_field` false (after --fields) shows only the fields it holds.
-  void TaskDetail(const v1::Task& task, bool every_field = true);
+  // One task, field by field (`fields`, proto names; empty: all but
+  // comments), and its comments when it has them.
+  void TaskDetail(const v1::Task& task, const std::vector<std::string>& fields = {});
+  // One task as a JSON line: `fields` only (empty: every field).
+  void TaskJson(const v1::Task& task, const std::vector<std::string>& fields);
   void CommentTable(const std::vector<v1::Comment>& comments);
   void CommentDetail(const v1::Comment& comment);
-  // One JSON line. Fields at their default value (false, 0, "") are printed
-  // too, unless only some fields were read (--fields): then only the fields
-  // the message holds, as the proto JSON mapping does.
-  void Json(const google::protobuf::Message& message, bool every_field = true);
+  // One JSON line, every field included (false, 0 and "" too).
+  void Json(const google::protobuf::Message& message);
   // What happened, for calls that return nothing ("deleted task 42"); with
   // --json, an empty object.
   void Done(const std::string& what);
@@ -53,8 +53,10 @@ class Output {
   bool progress_shown_ = false;
 };
 
-// A message in the proto JSON mapping, on one line.
-std::string ToJson(const google::protobuf::Message& message, bool every_field = true);
+// A message in the proto JSON mapping, on one line, every field included;
+// with `fields` (proto names), those only, in the message's field order.
+std::string ToJson(const google::protobuf::Message& message,
+                   const std::vector<std::string>& fields = {});
 
 // `text` as a JSON string literal.
 std::string JsonString(const std::string& text);

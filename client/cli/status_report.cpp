@@ -1,6 +1,7 @@
 #include "status_report.hpp"
 
 #include <array>
+#include <map>
 
 #include <google/rpc/error_details.pb.h>
 #include <google/rpc/status.pb.h>
@@ -51,7 +52,10 @@ std::string DescribeStatus(const grpc::Status& status) {
       text += "  reason: " + OneLine(info.reason());
       if (!info.domain().empty()) text += " (" + OneLine(info.domain()) + ")";
       text += "\n";
-      for (const auto& [key, value] : info.metadata()) {
+      // Sorted: a map's order would change from run to run.
+      const std::map<std::string, std::string> metadata(info.metadata().begin(),
+                                                        info.metadata().end());
+      for (const auto& [key, value] : metadata) {
         text += "  " + OneLine(key) + ": " + OneLine(value) + "\n";
       }
     } else if (detail.UnpackTo(&bad_request)) {
@@ -65,7 +69,9 @@ std::string DescribeStatus(const grpc::Status& status) {
                 ": " + OneLine(violation.description()) + "\n";
       }
     } else if (detail.UnpackTo(&retry)) {
-      text += "  retry after: " + std::to_string(retry.retry_delay().seconds()) + " s\n";
+      const auto millis =
+          retry.retry_delay().seconds() * 1000 + retry.retry_delay().nanos() / 1000000;
+      text += "  retry after: " + std::to_string(millis) + " ms\n";
     } else {
       text += "  detail: " + OneLine(detail.type_url()) + "\n";
     }

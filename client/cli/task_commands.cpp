@@ -49,7 +49,7 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
     fetched += static_cast<std::size_t>(response.tasks_size());
     for (const v1::Task& task : response.tasks()) {
       if (output.json()) {
-        output.Json(task, fields.empty());
+        output.TaskJson(task, fields);
       } else {
         tasks.push_back(task);
       }
@@ -60,6 +60,7 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
       break;
     }
     output.Progress("listing tasks: " + std::to_string(fetched) + " so far…");
+    if (response.next_page_token() == request.page_token()) return RepeatedPageToken(output);
     request.set_page_token(response.next_page_token());
   }
   output.EndProgress();
@@ -85,7 +86,11 @@ grpc::Status Get(const ParsedArgs& args, CommandContext& context) {
   v1::Task task;
   const auto call = context.connection.NewContext();
   grpc::Status status = context.connection.tasks().GetTask(call.get(), request, &task);
-  if (status.ok()) context.output.TaskDetail(task, !args.Has("--fields"));
+  if (status.ok()) {
+    std::vector<std::string> shown(request.read_mask().paths().begin(),
+                                   request.read_mask().paths().end());
+    context.output.TaskDetail(task, shown);
+  }
   return status;
 }
 

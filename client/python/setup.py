@@ -11,6 +11,7 @@ PHOTOFLOW_PROTO_DIR and PHOTOFLOW_GOOGLEAPIS_DIR override where the .proto
 files are read from (defaults: ../../proto and Debian's
 golang-github-gogo-googleapis-dev).
 """
+import importlib.metadata
 import os
 import pathlib
 import shutil
@@ -26,8 +27,10 @@ GOOGLEAPIS_DIR = pathlib.Path(
 # Where google/protobuf/*.proto live (libprotobuf-dev).
 WELL_KNOWN_DIR = pathlib.Path(os.environ.get("PHOTOFLOW_WELL_KNOWN_PROTO_DIR", "/usr/include"))
 # The googleapis messages the API imports (google.api.http) and the error
-# details the server sends (google.rpc): shipped with the package, as
-# googleapis-common-protos would provide them.
+# details the server sends (google.rpc). When googleapis-common-protos is
+# installed where the package is built, the package depends on it; where it
+# is not (Debian has no package of it), the package carries these modules
+# itself, generated like the rest.
 GOOGLE_PROTOS = [
     "google/api/http.proto",
     "google/api/annotations.proto",
@@ -38,6 +41,19 @@ GOOGLE_PROTOS = [
 
 PROTOC = shutil.which("protoc")
 GRPC_PYTHON_PLUGIN = shutil.which("grpc_python_plugin")
+
+
+def googleapis_installed():
+    # By its distribution, not by importing google.rpc: a previous install of
+    # this package, which carries those modules, must not count.
+    try:
+        importlib.metadata.distribution("googleapis-common-protos")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+BUNDLE_GOOGLEAPIS = not googleapis_installed()
 
 
 def run_protoc(args):
@@ -64,11 +80,16 @@ class BuildPyWithStubs(build_py):
         if not api_protos:
             raise SystemExit(f"no .proto files under {PROTO_DIR}/photoflow/v1")
         run_protoc([f"--python_out={out}", f"--grpc_python_out={out}", *api_protos])
-        run_protoc([f"--python_out={out}", *GOOGLE_PROTOS])
+        if BUNDLE_GOOGLEAPIS:
+            run_protoc([f"--python_out={out}", *GOOGLE_PROTOS])
         # photoflow is a regular package; its generated v1 subpackage gets an
         # __init__.py too. google.api and google.rpc stay namespace packages,
         # so they merge with google.protobuf.
         (out / "photoflow" / "v1" / "__init__.py").touch()
 
 
-setup(cmdclass={"build_py": BuildPyWithStubs})
+REQUIRES = ["grpcio>=1.51", "protobuf>=3.21"]
+if not BUNDLE_GOOGLEAPIS:
+    REQUIRES.append("googleapis-common-protos>=1.56")
+
+setup(cmdclass={"build_py": BuildPyWithStubs}, install_requires=REQUIRES)

@@ -51,6 +51,7 @@ fuzz_seconds=${PHOTOFLOW_FUZZ_SECONDS:-30}
 if [[ $status -eq 0 && $fuzz_seconds -gt 0 && $# -eq 0 ]]; then
   fuzz_dir=$repo/build-fuzz
   cmake -S "$repo" -B "$fuzz_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DPHOTOFLOW_FUZZ=ON \
+    -DPHOTOFLOW_LANGUAGE_CLIENTS=OFF \
     -DPHOTOFLOW_BUILD_TESTS=OFF >/dev/null
   cmake --build "$fuzz_dir" --target photoflow_fuzz_filter photoflow_fuzz_page_token
   for target in filter page_token; do

@@ -249,6 +249,35 @@ TEST_F(CliTest, BoardShowsUnfinishedTasksByColumnSoonestFirst) {
   EXPECT_EQ(columns[2].rfind(R"({"column":"10",)", 0), 0U) << columns[2];
 }
 
+TEST_F(CliTest, FieldsShowFalseAndZeroAndOnlyWhatWasAsked) {
+  const CliRun created = Cli({"tasks", "create", "--title", "Portraits", "--due", "2026-12-01",
+                              "--status", "New", "--json"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const std::string task = std::to_string(IdIn(created.out));
+  const CliRun json =
+      Cli({"tasks", "get", task, "--json", "--fields", "is_finished,amount_of_comments"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.out, R"({"isFinished":false,"amountOfComments":0})"
+                      "\n");
+  const CliRun table = Cli({"tasks", "get", task, "--fields", "is_finished"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out, "is_finished  no\n");
+  const CliRun board = Cli({"board", "--json"});
+  ASSERT_EQ(board.exit_code, 0) << board.err;
+  EXPECT_EQ(board.out.find("etag"), std::string::npos)
+      << "a field the board never read: " << board.out;
+  EXPECT_NE(board.out.find(R"("amountOfComments":0)"), std::string::npos) << board.out;
+}
+
+TEST_F(CliTest, HealthOfOneServiceAndOfAnUnknownOne) {
+  const CliRun serving = Cli({"health", "photoflow.v1.TaskService"});
+  EXPECT_EQ(serving.exit_code, 0) << serving.err;
+  EXPECT_EQ(serving.out, "SERVING\n");
+  const CliRun unknown = Cli({"health", "photoflow.v1.NoSuchService"});
+  EXPECT_EQ(unknown.exit_code, 15) << unknown.err;  // the health service's NOT_FOUND
+  EXPECT_NE(unknown.err.find("NOT_FOUND"), std::string::npos) << unknown.err;
+}
+
 // The installed binary: PHOTOFLOW_ADDR, exit codes from main().
 TEST_F(CliTest, BinaryTakesTheAddressFromTheEnvironmentAndExitsWithTheStatus) {
   {

@@ -2,6 +2,8 @@
 // and how a failed call is described and exits.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <google/rpc/error_details.pb.h>
 #include <google/rpc/status.pb.h>
 
@@ -49,16 +51,35 @@ TEST(CliTableTest, TruncatesOnCharacterBoundariesWithAnEllipsis) {
   EXPECT_EQ(OneLine("two\nlines\x1b[31m"), "two lines [31m");
 }
 
+TEST(CliTableTest, WideCharactersTakeTwoColumns) {
+  EXPECT_EQ(DisplayWidth("写真"), 4U);
+  EXPECT_EQ(DisplayWidth("e\u0301"), 1U);  // e and a combining accent
+  EXPECT_EQ(Truncate("写真撮影の予約", 6), "写真…");
+  EXPECT_EQ(DisplayWidth(Truncate("写真撮影の予約", 6)),
+            5U);  // a wide character does not fit the 6th
+}
+
+TEST(CliTableTest, EveryFlexibleColumnShrinksWidestFirst) {
+  const std::string table = RenderTable(
+      {"ID", "TITLE", "NOTES"}, {{"1", "A long title here", std::string(200, 'n')}}, 40, {1, 2});
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(DisplayWidth(line), 40U) << line;
+  EXPECT_NE(table.find("A long title here"), std::string::npos)
+      << "the widest shrinks first: " << table;
+  // A column narrower than the floor is never widened.
+  EXPECT_EQ(RenderTable({"A", "B"}, {{"x", "y"}}, 3, {0, 1}), "A  B\nx  y\n");
+}
+
 TEST(CliTableTest, TheFlexibleColumnShrinksToFitAndNothingTrails) {
   const std::string table = RenderTable(
       {"ID", "TITLE", "DUE"},
-      {{"1", "A very long title indeed", "2026-12-24"}, {"22", "Short", "2026-12-25"}}, 30, 1);
+      {{"1", "A very long title indeed", "2026-12-24"}, {"22", "Short", "2026-12-25"}}, 30, {1});
   EXPECT_EQ(table,
             "ID  TITLE           DUE\n"
             "1   A very long t…  2026-12-24\n"
             "22  Short           2026-12-25\n");
   // Without a limit nothing is cut.
-  EXPECT_NE(RenderTable({"T"}, {{"A very long title indeed"}}, 0, 0).find("indeed"),
+  EXPECT_NE(RenderTable({"T"}, {{"A very long title indeed"}}, 0, {0}).find("indeed"),
             std::string::npos);
 }
 
@@ -153,6 +174,13 @@ TEST(CliStatusTest, DetailsAreSpelledOutAndTheExitCodeCarriesTheStatus) {
             "INVALID_ARGUMENT: task.title: must not be empty\n"
             "  reason: INVALID_FIELD (photoflow.v1)\n"
             "  field task.title: must not be empty\n");
+  google::rpc::Status retry_details;
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_nanos(250000000);
+  retry_details.add_details()->PackFrom(retry);
+  EXPECT_EQ(DescribeStatus(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "busy",
+                                        retry_details.SerializeAsString())),
+            "RESOURCE_EXHAUSTED: busy\n  retry after: 250 ms\n");
   EXPECT_EQ(ExitCodeFor(status), 13);
   EXPECT_EQ(ExitCodeFor(grpc::Status::OK), 0);
   EXPECT_EQ(ExitCodeFor(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "")), 26);

@@ -15,6 +15,10 @@ async function* pages(fetch, request, itemsField) {
     const response = await fetch(request);
     yield* response[itemsField];
     if (!response.nextPageToken) return;
+    if (response.nextPageToken === request.pageToken) {
+      // Following it would loop for ever.
+      throw new Error('the server returned the same page token twice');
+    }
     request.pageToken = response.nextPageToken;
   }
 }

@@ -73,6 +73,16 @@ test('pages follows tokens until the empty one, lazily', async () => {
   assert.strictEqual(calls.length, 1);
 });
 
+test('a page token handed back unchanged stops the walk instead of looping', async () => {
+  const fetch = async () => ({ tasks: [{ id: 1 }], nextPageToken: 'same' });
+  const request = { pageToken: 'same' };
+  const seen = [];
+  await assert.rejects(async () => {
+    for await (const task of pages(fetch, request, 'tasks')) seen.push(task.id);
+  }, /same page token/);
+  assert.deepStrictEqual(seen, [1]);
+});
+
 test('dates are midnight UTC and offsets are honoured', () => {
   assert.deepStrictEqual(toTimestamp('2026-12-24'), { seconds: 1798070400, nanos: 0 });
   assert.deepStrictEqual(toTimestamp('2026-12-24T01:00:00.250+01:00'), { seconds: 1798070400, nanos: 250000000 });

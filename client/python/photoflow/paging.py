@@ -13,4 +13,7 @@ def pages(fetch: Callable, request, items_field: str) -> Iterator:
         yield from getattr(response, items_field)
         if not response.next_page_token:
             return
+        if response.next_page_token == request.page_token:
+            # Following it would loop for ever.
+            raise RuntimeError("the server returned the same page token twice")
         request.page_token = response.next_page_token

@@ -100,6 +100,19 @@ class PagingTest(unittest.TestCase):
         self.assertEqual(len(calls), 1)
 
 
+    def test_a_token_handed_back_unchanged_stops_the_walk(self):
+        def fetch(request):
+            return task_service_pb2.ListTasksResponse(tasks=[task_pb2.Task(id=1)],
+                                                      next_page_token="same")
+
+        request = task_service_pb2.ListTasksRequest(page_token="same")
+        seen = []
+        with self.assertRaisesRegex(RuntimeError, "same page token"):
+            for task in pages(fetch, request, "tasks"):
+                seen.append(task.id)
+        self.assertEqual(seen, [1])
+
+
 class TimestampTest(unittest.TestCase):
     def test_dates_are_midnight_utc_and_offsets_are_honoured(self):
         self.assertEqual(to_timestamp(datetime.date(2026, 12, 24)).seconds, 1798070400)
