@@ -8,6 +8,7 @@
 
 #include "api/status_error.hpp"
 #include "model/field.hpp"
+#include "model/quoting.hpp"
 
 // read_mask and update_mask over a field registry (model/). Invalid paths
 // throw StatusError(INVALID_ARGUMENT) naming the mask.
@@ -30,7 +31,7 @@ ReadMask ParseReadMask(const std::array<model::FieldSpec, N>& registry,
   }
   for (const std::string& path : mask.paths()) {
     const model::FieldIndex index = model::FindField(registry, path);
-    if (index == N) ThrowInvalidArgument(mask_name, "unknown field '" + path + "'");
+    if (index == N) ThrowInvalidArgument(mask_name, "unknown field " + model::QuoteInput(path));
     parsed.fields |= model::Bit(index);
   }
   parsed.columns = (parsed.fields | model::Bit(id)) & model::StoredFields(registry);
@@ -58,7 +59,7 @@ model::FieldSet ParseUpdateMask(const std::array<model::FieldSpec, N>& registry,
       fields |= model::Bit(index);
     } else if (index == N || !(registry[index].Has(model::kOutputOnly) ||
                                registry[index].Has(model::kImmutable))) {
-      ThrowInvalidArgument("update_mask", "unknown or immutable field '" + path + "'");
+      ThrowInvalidArgument("update_mask", "unknown or immutable field " + model::QuoteInput(path));
     }
   }
   return fields;

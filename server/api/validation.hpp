@@ -15,9 +15,13 @@ namespace photoflow::api {
 
 enum class Presence { kRequired, kOptional };
 
-// Valid UTF-8 without NUL (PostgreSQL TEXT cannot hold NUL), at most
-// `max_chars` characters, and non-empty when required.
-void CheckText(std::string_view field, std::string_view value, Presence presence, size_t max_chars);
+enum class Lines { kOne, kMany };
+
+// Valid UTF-8 without NUL (PostgreSQL TEXT cannot hold NUL) or other control
+// characters (kMany allows tabs and line breaks), at most `max_chars`
+// characters, and not blank (empty or only spaces) when required.
+void CheckText(std::string_view field, std::string_view value, Presence presence, size_t max_chars,
+               Lines lines = Lines::kOne);
 
 // A positive resource id.
 void CheckId(std::string_view field, int64_t id);
@@ -48,7 +52,8 @@ void CheckFields(const ProtoBinding<Record>& binding, const google::protobuf::Me
     switch (spec.type) {
       case model::FieldType::kText:
         CheckText(name, binding.Text(message, i, &scratch),
-                  required ? Presence::kRequired : Presence::kOptional, spec.max_chars);
+                  required ? Presence::kRequired : Presence::kOptional, spec.max_chars,
+                  spec.Has(model::kMultiline) ? Lines::kMany : Lines::kOne);
         break;
       case model::FieldType::kTimestamp:
         if (required || binding.Has(message, i)) {

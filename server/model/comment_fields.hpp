@@ -14,7 +14,7 @@ inline constexpr auto kCommentFields = std::to_array<FieldSpec>({
   {"id",         "id",          FieldType::kInteger,   kOutputOnly},
   {"created_at", "created_at",  FieldType::kTimestamp, kOutputOnly},
   {"task_id",    "task_id",     FieldType::kInteger,   kWritable | kImmutable | kRequired},
-  {"text",       "comment",     FieldType::kText,      kWritable | kRequired,              10000},
+  {"text",       "comment",     FieldType::kText,      kWritable | kRequired | kMultiline, 10000},
 });
 // clang-format on
 

@@ -26,9 +26,10 @@ enum FieldFlag : uint32_t {
   kOutputOnly = 1U << 0,  // set by the server; ignored in requests and update masks
   kWritable = 1U << 1,    // a create writes it; an update may (update_mask)
   kImmutable = 1U << 2,   // with kWritable: written by the create only; ignored by updates
-  kRequired = 1U << 3,    // a write must set it: non-empty text, a set timestamp
+  kRequired = 1U << 3,    // a write must set it: non-blank text, a set timestamp
   kFilterable = 1U << 4,  // ListTasks `filter` may compare it
   kSortable = 1U << 5,    // ListTasks `order_by` may name it
+  kMultiline = 1U << 6,   // text that may hold tabs and line breaks; other text is one line
 };
 
 struct FieldSpec {

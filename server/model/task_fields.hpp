@@ -19,7 +19,7 @@ inline constexpr auto kTaskFields = std::to_array<FieldSpec>({
   {"created_at",             "created_at",              FieldType::kTimestamp, kOutputOnly | kFilterable | kSortable},
   {"due_at",                 "\"dueAt\"",               FieldType::kTimestamp, kWritable | kRequired | kFilterable | kSortable},
   {"title",                  "task",                    FieldType::kText,      kWritable | kRequired | kFilterable | kSortable,       500},
-  {"additional_information", "additional_information",  FieldType::kText,      kWritable | kFilterable | kSortable,                   10000},
+  {"additional_information", "additional_information",  FieldType::kText,      kWritable | kFilterable | kSortable | kMultiline,      10000},
   {"status",                 "status",                  FieldType::kText,      kWritable | kRequired | kFilterable | kSortable,       500},
   {"is_finished",            "is_finished",             FieldType::kBoolean,   kWritable | kFilterable | kSortable},
   {"task_column",            "\"taskColumn\"",          FieldType::kText,      kWritable | kFilterable | kSortable,                   500,       "1"},

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "model/field_sql.hpp"
+#include "model/quoting.hpp"
 #include "query/task_fields.hpp"
 
 namespace photoflow::query {
@@ -123,7 +124,7 @@ class Parser {
   std::unique_ptr<FilterNode> Parse() {
     std::unique_ptr<FilterNode> root = Conjunction(0);
     if (Peek().kind != TokenKind::kEnd) {
-      throw FilterError("unexpected '" + Peek().text + "'", Peek().position);
+      throw FilterError("unexpected " + model::QuoteInput(Peek().text), Peek().position);
     }
     return root;
   }
@@ -192,15 +193,15 @@ class Parser {
     if (name.kind != TokenKind::kIdentifier || name.text == "AND" || name.text == "OR") {
       throw FilterError(name.kind == TokenKind::kEnd
                             ? "expected a comparison, found the end"
-                            : "expected a field name, found '" + name.text + "'",
+                            : "expected a field name, found " + model::QuoteInput(name.text),
                         name.position);
     }
     auto node = std::make_unique<FilterNode>();
     node->field = FindFilterableTaskField(name.text);
     if (node->field == nullptr) {
-      throw FilterError(
-          "unknown field '" + name.text + "' (filterable: " + FilterableTaskFieldNames() + ")",
-          name.position);
+      throw FilterError("unknown field " + model::QuoteInput(name.text) +
+                            " (filterable: " + FilterableTaskFieldNames() + ")",
+                        name.position);
     }
     if (++comparisons_ > kMaxFilterComparisons) {
       throw FilterError("more than " + std::to_string(kMaxFilterComparisons) + " comparisons",
@@ -208,8 +209,9 @@ class Parser {
     }
     node->op = Take();
     if (node->op.kind != TokenKind::kOperator) {
-      throw FilterError("expected an operator (= != < <= > >= :) after '" + name.text + "'",
-                        node->op.position);
+      throw FilterError(
+          "expected an operator (= != < <= > >= :) after " + model::QuoteInput(name.text),
+          node->op.position);
     }
     node->value = Take();
     return node;
@@ -269,7 +271,7 @@ class Compiler {
         const auto [end, error] =
             std::from_chars(value.text.data(), value.text.data() + value.text.size(), number);
         if (error != std::errc() || end != value.text.data() + value.text.size()) {
-          throw FilterError("'" + value.text + "' is out of range", value.position);
+          throw FilterError(model::QuoteInput(value.text) + " is out of range", value.position);
         }
         return column + " " + sql_operator + " " + AddTypedParameter(field, value.text);
       }
@@ -290,9 +292,9 @@ class Compiler {
         try {
           millis = ParseRfc3339Millis(value.text);
         } catch (const std::invalid_argument&) {
-          throw FilterError(
-              "'" + value.text + "' is not an RFC 3339 timestamp like \"2026-04-01T00:00:00Z\"",
-              value.position);
+          throw FilterError(model::QuoteInput(value.text) +
+                                " is not an RFC 3339 timestamp like \"2026-04-01T00:00:00Z\"",
+                            value.position);
         }
         return column + " " + sql_operator + " " + AddTypedParameter(field, std::to_string(millis));
       }
@@ -309,7 +311,8 @@ class Compiler {
     if (token.kind != kind) {
       throw FilterError(
           "expected " + what +
-              (token.kind == TokenKind::kEnd ? ", found the end" : ", found '" + token.text + "'"),
+              (token.kind == TokenKind::kEnd ? ", found the end"
+                                             : ", found " + model::QuoteInput(token.text)),
           token.position);
     }
   }
@@ -410,7 +413,9 @@ int64_t ParseRfc3339Millis(std::string_view text) {
 }
 
 SqlCondition CompileTaskFilter(std::string_view filter, int first_parameter) {
-  if (filter.size() > kMaxFilterLength) {
+  // The limit is in characters, as documented; the byte bound (4 bytes a
+  // character at most) keeps the count itself cheap.
+  if (filter.size() > 4 * kMaxFilterLength || model::CountChars(filter) > kMaxFilterLength) {
     throw FilterError("longer than " + std::to_string(kMaxFilterLength) + " characters",
                       kMaxFilterLength);
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "model/field_sql.hpp"
+#include "model/quoting.hpp"
 
 namespace photoflow::query {
 namespace {
@@ -19,6 +20,7 @@ std::string_view Trim(std::string_view text) {
 
 std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by) {
   std::vector<SortKey> keys;
+  std::vector<const FieldSpec*> listed;
   bool has_id = false;
   if (!Trim(order_by).empty()) {
     std::string_view rest = order_by;
@@ -31,17 +33,19 @@ std::vector<SortKey> ParseTaskOrderBy(std::string_view order_by) {
           space == std::string_view::npos ? std::string_view() : Trim(item.substr(space));
       const FieldSpec* field = FindSortableTaskField(name);
       if (field == nullptr) {
-        throw std::invalid_argument("unknown field '" + std::string(name) +
-                                    "' (sortable: " + SortableTaskFieldNames() + ")");
+        throw std::invalid_argument("unknown field " + model::QuoteInput(name) +
+                                    " (sortable: " + SortableTaskFieldNames() + ")");
       }
       if (!direction.empty() && direction != "asc" && direction != "desc") {
-        throw std::invalid_argument("direction after '" + std::string(name) +
-                                    "' must be asc or desc, got '" + std::string(direction) + "'");
+        throw std::invalid_argument("direction after " + model::QuoteInput(name) +
+                                    " must be asc or desc, got " + model::QuoteInput(direction));
       }
-      if (std::any_of(keys.begin(), keys.end(),
-                      [field](const SortKey& key) { return key.field == field; })) {
-        throw std::invalid_argument("'" + std::string(name) + "' is listed twice");
+      // Checked over the whole list: a field repeated after id changes
+      // nothing, but it is still a mistake in the request.
+      if (std::find(listed.begin(), listed.end(), field) != listed.end()) {
+        throw std::invalid_argument(model::QuoteInput(name) + " is listed twice");
       }
+      listed.push_back(field);
       if (!has_id) keys.push_back({field, direction == "desc"});  // keys after id change nothing
       has_id = has_id || field->name == "id";
       if (comma == std::string_view::npos) break;

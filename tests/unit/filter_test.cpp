@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "model/quoting.hpp"
+
 #include "query/order_by.hpp"
 
 namespace photoflow::query {
@@ -120,9 +122,22 @@ TEST(FilterTest, NulCharactersAreRejectedNotTruncated) {
 
 TEST(FilterTest, SizeDepthAndComparisonCountAreLimited) {
   EXPECT_THROW(CompileTaskFilter(std::string(kMaxFilterLength + 1, ' '), 1), FilterError);
+  // The limit counts characters: 2,000 of them in a multi-byte script pass.
+  std::string wide = "title:\"";
+  for (size_t i = wide.size(); i < kMaxFilterLength - 1; ++i) wide += "写";
+  wide += "\"";
+  ASSERT_EQ(model::CountChars(wide), kMaxFilterLength);
+  EXPECT_NO_THROW(CompileTaskFilter(wide, 1));
+  EXPECT_THROW(CompileTaskFilter(wide + " ", 1), FilterError);
   std::string deep = "id = 1";
   for (int i = 0; i < kMaxFilterDepth + 2; ++i) deep = std::string("(").append(deep).append(")");
   EXPECT_THROW(CompileTaskFilter(deep, 1), FilterError);
+  try {
+    CompileTaskFilter(std::string(1500, 'q') + " = 1", 1);
+    FAIL();
+  } catch (const FilterError& error) {
+    EXPECT_LT(std::string(error.what()).size(), 400U) << "bounded quoting: " << error.what();
+  }
   std::string many = "id = 0";
   for (int i = 1; i <= kMaxFilterComparisons; ++i) many += " OR id = " + std::to_string(i);
   EXPECT_THROW(CompileTaskFilter(many, 1), FilterError);
@@ -144,6 +159,18 @@ TEST(OrderByTest, RejectsUnknownFieldsDirectionsAndRepeats) {
   EXPECT_THROW(ParseTaskOrderBy("due_at sideways"), std::invalid_argument);
   EXPECT_THROW(ParseTaskOrderBy("due_at, due_at desc"), std::invalid_argument);
   EXPECT_THROW(ParseTaskOrderBy("due_at,"), std::invalid_argument);
+  EXPECT_THROW(ParseTaskOrderBy("id, title, title"), std::invalid_argument)
+      << "a repeat after id changes nothing, but is still a mistake";
+}
+
+TEST(OrderByTest, ErrorsQuoteTheInputBounded) {
+  try {
+    ParseTaskOrderBy(std::string(5000, 'x'));
+    FAIL();
+  } catch (const std::invalid_argument& error) {
+    EXPECT_LT(std::string(error.what()).size(), 300U) << error.what();
+    EXPECT_NE(std::string(error.what()).find("(5000 bytes)"), std::string::npos) << error.what();
+  }
 }
 
 TEST(OrderByTest, KeysetConditionUsesARowComparisonWhenDirectionsAgree) {

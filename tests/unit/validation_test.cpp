@@ -17,6 +17,38 @@ grpc::Status CheckTextStatus(std::string_view value, Presence presence, size_t m
   }
 }
 
+grpc::Status CheckLinesStatus(std::string_view value, Lines lines) {
+  try {
+    CheckText("task.additional_information", value, Presence::kRequired, 100, lines);
+    return grpc::Status::OK;
+  } catch (const StatusError& error) {
+    return error.status();
+  }
+}
+
+TEST(ValidationTest, RequiredTextMustNotBeBlank) {
+  for (const char* blank : {" ", "   ", "\t", " \xC2\xA0 ", "\xE3\x80\x80"}) {
+    const grpc::Status status = CheckLinesStatus(blank, Lines::kMany);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << blank;
+    EXPECT_NE(status.error_message().find("blank"), std::string::npos) << status.error_message();
+  }
+  EXPECT_TRUE(CheckLinesStatus(" a ", Lines::kOne).ok());
+  // Optional text may be spaces.
+  EXPECT_NO_THROW(CheckText("task.task_column", "  ", Presence::kOptional, 10));
+}
+
+TEST(ValidationTest, OneLineTextHasNoControlCharactersNotesMayBreakLines) {
+  EXPECT_TRUE(CheckLinesStatus("two\nlines\twith a tab\r\n", Lines::kMany).ok());
+  for (const char* bad : {"a\nb", "a\tb", "a\x1b[31mb", "a\x7f"}) {
+    EXPECT_EQ(CheckLinesStatus(bad, Lines::kOne).error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << bad;
+  }
+  for (const char* bad : {"a\x1b[31mb", "a\x07", "a\x7f"}) {
+    EXPECT_EQ(CheckLinesStatus(bad, Lines::kMany).error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << bad;
+  }
+}
+
 TEST(ValidationTest, Utf8LengthCountsCharactersAndRejectsBadBytes) {
   EXPECT_EQ(Utf8Length(""), 0U);
   EXPECT_EQ(Utf8Length("abc"), 3U);
