@@ -65,6 +65,18 @@ void PhotoflowServer::Start() {
   interceptors.push_back(rpc_metrics_.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  // Limits that keep one client from hurting the rest (docs/operations.md).
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config_.max_concurrent_streams);
+  // Keepalive: the server pings an idle connection every minute and drops it
+  // when 20 s pass without an answer; a client may ping at most every 10 s
+  // (more often, twice, and gRPC closes its connection: GOAWAY
+  // ENHANCE_YOUR_CALM), also without calls in flight.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.RegisterService(&task_service_);
   builder.RegisterService(&comment_service_);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

@@ -75,6 +75,18 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.batch_max_calls = ParseWholeNumber(name, value, 1, 1000);
      }},
+    {"PHOTOFLOW_MAX_MESSAGE_BYTES", "--max-message-bytes", "BYTES", "1048576", "",
+     "Largest request message accepted; gRPC answers a larger one with RESOURCE_EXHAUSTED "
+     "before it is read.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.max_message_bytes = ParseWholeNumber(name, value, 1024, 64 * 1024 * 1024);
+     }},
+    {"PHOTOFLOW_MAX_CONCURRENT_STREAMS", "--max-concurrent-streams", "N", "100", "",
+     "Calls one client connection may have open at once (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS); "
+     "more wait in the client.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.max_concurrent_streams = ParseWholeNumber(name, value, 1, 100000);
+     }},
     {"PHOTOFLOW_SHUTDOWN_GRACE", "--shutdown-grace", "SECONDS", "10", "",
      "On SIGTERM/SIGINT, how long in-flight calls may take to finish.",
      [](Config& config, std::string_view name, const std::string& value) {

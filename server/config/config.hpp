@@ -32,6 +32,10 @@ struct Config {
   int pool_max_waiters = 0;
   // Most calls one batched statement serves; 1: no batching.
   int batch_max_calls = 1;
+  // Largest request message accepted, in bytes.
+  int max_message_bytes = 0;
+  // Calls one HTTP/2 connection may have open at once.
+  int max_concurrent_streams = 0;
   std::chrono::milliseconds shutdown_grace{0};
   std::chrono::milliseconds health_check_interval{0};
   log::Level log_level = log::Level::kInfo;
