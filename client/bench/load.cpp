@@ -8,32 +8,12 @@
 #include <optional>
 #include <thread>
 
+#include "shared/status_code_name.hpp"
+
 namespace photoflow::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-const char* CodeName(grpc::StatusCode code) {
-  static constexpr std::array<const char*, 17> kNames = {"OK",
-                                                         "CANCELLED",
-                                                         "UNKNOWN",
-                                                         "INVALID_ARGUMENT",
-                                                         "DEADLINE_EXCEEDED",
-                                                         "NOT_FOUND",
-                                                         "ALREADY_EXISTS",
-                                                         "PERMISSION_DENIED",
-                                                         "RESOURCE_EXHAUSTED",
-                                                         "FAILED_PRECONDITION",
-                                                         "ABORTED",
-                                                         "OUT_OF_RANGE",
-                                                         "UNIMPLEMENTED",
-                                                         "INTERNAL",
-                                                         "UNAVAILABLE",
-                                                         "DATA_LOSS",
-                                                         "UNAUTHENTICATED"};
-  const auto index = static_cast<size_t>(code);
-  return index < kNames.size() ? kNames[index] : "UNKNOWN";
-}
 
 // The closed loop: each slot starts its next call from the previous call's
 // completion callback, so no thread of ours waits on a call.
@@ -98,7 +78,7 @@ class Loop {
     result.ok = codes[0];
     for (size_t code = 1; code < codes.size(); ++code) {
       if (codes[code] > 0)
-        result.errors[CodeName(static_cast<grpc::StatusCode>(code))] = codes[code];
+        result.errors[client::StatusCodeName(static_cast<grpc::StatusCode>(code))] = codes[code];
     }
     return result;
   }

@@ -29,21 +29,17 @@ grpc::Status Board(const ParsedArgs& args, CommandContext& context) {
   for (const std::string& field : fields) request.mutable_read_mask()->add_paths(field);
   Output& output = context.output;
   std::vector<v1::Task> tasks;
-  for (;;) {
-    v1::ListTasksResponse response;
-    const auto call = context.connection.NewContext();
-    grpc::Status status = context.connection.tasks().ListTasks(call.get(), request, &response);
-    if (!status.ok()) {
-      output.EndProgress();
-      return status;
-    }
-    tasks.insert(tasks.end(), response.tasks().begin(), response.tasks().end());
-    if (response.next_page_token().empty()) break;
-    output.Progress("reading the board: " + std::to_string(tasks.size()) + " tasks so far…");
-    if (response.next_page_token() == request.page_token()) return RepeatedPageToken(output);
-    request.set_page_token(response.next_page_token());
-  }
-  output.EndProgress();
+  grpc::Status status = WalkPages<v1::ListTasksRequest, v1::ListTasksResponse>(
+      context, request, /*all=*/true, "reading the board",
+      [&](grpc::ClientContext* call, const v1::ListTasksRequest& page_request,
+          v1::ListTasksResponse* response) {
+        return context.connection.tasks().ListTasks(call, page_request, response);
+      },
+      [&](const v1::ListTasksResponse& response) {
+        tasks.insert(tasks.end(), response.tasks().begin(), response.tasks().end());
+        return static_cast<std::size_t>(response.tasks_size());
+      });
+  if (!status.ok()) return status;
   const BoardColumns columns = GroupByColumn(tasks);
   if (!output.json()) {
     output.out() << RenderBoard(columns, output.width(), per_column);

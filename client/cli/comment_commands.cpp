@@ -33,37 +33,25 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
     request.set_page_size(ParseWhole("--page-size", *size, 1, 1000));
   }
   if (auto token = args.Get("--page-token")) request.set_page_token(*token);
-  const bool all = args.Has("--all");
   Output& output = context.output;
   std::vector<v1::Comment> comments;
-  std::size_t fetched = 0;
-  for (;;) {
-    v1::ListCommentsResponse response;
-    const auto call = context.connection.NewContext();
-    grpc::Status status =
-        context.connection.comments().ListComments(call.get(), request, &response);
-    if (!status.ok()) {
-      output.EndProgress();
-      return status;
-    }
-    fetched += static_cast<std::size_t>(response.comments_size());
-    for (const v1::Comment& comment : response.comments()) {
-      if (output.json()) {
-        output.Json(comment);
-      } else {
-        comments.push_back(comment);
-      }
-    }
-    if (response.next_page_token().empty()) break;
-    if (!all) {
-      output.Note("more: --page-token " + response.next_page_token() + " (or --all)");
-      break;
-    }
-    output.Progress("listing comments: " + std::to_string(fetched) + " so far…");
-    if (response.next_page_token() == request.page_token()) return RepeatedPageToken(output);
-    request.set_page_token(response.next_page_token());
-  }
-  output.EndProgress();
+  grpc::Status status = WalkPages<v1::ListCommentsRequest, v1::ListCommentsResponse>(
+      context, request, args.Has("--all"), "listing comments",
+      [&](grpc::ClientContext* call, const v1::ListCommentsRequest& page_request,
+          v1::ListCommentsResponse* response) {
+        return context.connection.comments().ListComments(call, page_request, response);
+      },
+      [&](const v1::ListCommentsResponse& response) {
+        for (const v1::Comment& comment : response.comments()) {
+          if (output.json()) {
+            output.Json(comment);
+          } else {
+            comments.push_back(comment);
+          }
+        }
+        return static_cast<std::size_t>(response.comments_size());
+      });
+  if (!status.ok()) return status;
   if (!output.json()) output.CommentTable(comments);
   return grpc::Status::OK;
 }

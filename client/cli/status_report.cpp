@@ -1,11 +1,11 @@
 #include "status_report.hpp"
 
-#include <array>
 #include <map>
 
 #include <google/rpc/error_details.pb.h>
 #include <google/rpc/status.pb.h>
 
+#include "shared/status_code_name.hpp"
 #include "table.hpp"
 
 namespace photoflow::cli {
@@ -14,27 +14,7 @@ int ExitCodeFor(const grpc::Status& status) {
   return status.ok() ? 0 : kExitStatusBase + static_cast<int>(status.error_code());
 }
 
-std::string StatusCodeName(grpc::StatusCode code) {
-  static constexpr std::array<const char*, 17> kNames = {"OK",
-                                                         "CANCELLED",
-                                                         "UNKNOWN",
-                                                         "INVALID_ARGUMENT",
-                                                         "DEADLINE_EXCEEDED",
-                                                         "NOT_FOUND",
-                                                         "ALREADY_EXISTS",
-                                                         "PERMISSION_DENIED",
-                                                         "RESOURCE_EXHAUSTED",
-                                                         "FAILED_PRECONDITION",
-                                                         "ABORTED",
-                                                         "OUT_OF_RANGE",
-                                                         "UNIMPLEMENTED",
-                                                         "INTERNAL",
-                                                         "UNAVAILABLE",
-                                                         "DATA_LOSS",
-                                                         "UNAUTHENTICATED"};
-  const auto index = static_cast<std::size_t>(code);
-  return index < kNames.size() ? kNames.at(index) : "CODE_" + std::to_string(index);
-}
+std::string StatusCodeName(grpc::StatusCode code) { return client::StatusCodeName(code); }
 
 std::string DescribeStatus(const grpc::Status& status) {
   std::string text =

@@ -34,36 +34,25 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
   }
   if (auto token = args.Get("--page-token")) request.set_page_token(*token);
   const std::vector<std::string> fields = ReadMask(args, request.mutable_read_mask());
-  const bool all = args.Has("--all");
   Output& output = context.output;
   std::vector<v1::Task> tasks;
-  std::size_t fetched = 0;
-  for (;;) {
-    v1::ListTasksResponse response;
-    const auto call = context.connection.NewContext();
-    grpc::Status status = context.connection.tasks().ListTasks(call.get(), request, &response);
-    if (!status.ok()) {
-      output.EndProgress();
-      return status;
-    }
-    fetched += static_cast<std::size_t>(response.tasks_size());
-    for (const v1::Task& task : response.tasks()) {
-      if (output.json()) {
-        output.TaskJson(task, fields);
-      } else {
-        tasks.push_back(task);
-      }
-    }
-    if (response.next_page_token().empty()) break;
-    if (!all) {
-      output.Note("more: --page-token " + response.next_page_token() + " (or --all)");
-      break;
-    }
-    output.Progress("listing tasks: " + std::to_string(fetched) + " so far…");
-    if (response.next_page_token() == request.page_token()) return RepeatedPageToken(output);
-    request.set_page_token(response.next_page_token());
-  }
-  output.EndProgress();
+  grpc::Status status = WalkPages<v1::ListTasksRequest, v1::ListTasksResponse>(
+      context, request, args.Has("--all"), "listing tasks",
+      [&](grpc::ClientContext* call, const v1::ListTasksRequest& page_request,
+          v1::ListTasksResponse* response) {
+        return context.connection.tasks().ListTasks(call, page_request, response);
+      },
+      [&](const v1::ListTasksResponse& response) {
+        for (const v1::Task& task : response.tasks()) {
+          if (output.json()) {
+            output.TaskJson(task, fields);
+          } else {
+            tasks.push_back(task);
+          }
+        }
+        return static_cast<std::size_t>(response.tasks_size());
+      });
+  if (!status.ok()) return status;
   if (!output.json()) output.TaskTable(tasks, fields);
   return grpc::Status::OK;
 }
