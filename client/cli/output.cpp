@@ -4,7 +4,6 @@
 #include <functional>
 #include <sstream>
 
-#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "args.hpp"
@@ -54,6 +53,43 @@ const TaskColumn* FindTaskColumn(const std::string& field) {
   const auto found = std::find_if(columns.begin(), columns.end(),
                                   [&](const TaskColumn& column) { return column.field == field; });
   return found == columns.end() ? nullptr : &*found;
+}
+
+// The members ("name":value) of a compact JSON object, split at the commas
+// outside strings, arrays and nested objects.
+std::vector<std::string> TopLevelMembers(std::string_view object) {
+  std::vector<std::string> members;
+  if (object.size() < 2) return members;
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  std::size_t start = 1;
+  for (std::size_t i = 1; i + 1 < object.size(); ++i) {
+    const char c = object[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      members.emplace_back(object.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (object.size() - 1 > start)
+    members.emplace_back(object.substr(start, object.size() - 1 - start));
+  return members;
 }
 
 }  // namespace
@@ -167,20 +203,23 @@ std::string ToJson(const google::protobuf::Message& message,
   // The message came from the server's reply and is well formed.
   if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) return "{}";
   if (fields.empty()) return json;
-  // Only the fields asked for, defaults included: the printed object, parsed
-  // back as a Struct, picked from in the message's field order.
-  google::protobuf::Struct object;
-  if (!google::protobuf::util::JsonStringToMessage(json, &object).ok()) return "{}";
+  // Only the fields asked for, defaults included: the members of the printed
+  // object (compact, one "name":value per top-level field, in field order)
+  // whose names are those fields' JSON names.
+  std::vector<std::string> wanted;
+  for (const std::string& name : fields) {
+    if (const auto* field = message.GetDescriptor()->FindFieldByName(name)) {
+      wanted.push_back(JsonString(field->json_name()) + ":");
+    }
+  }
   std::string picked = "{";
-  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
-    if (std::find(fields.begin(), fields.end(), field->name()) == fields.end()) continue;
-    const auto value = object.fields().find(field->json_name());
-    if (value == object.fields().end()) continue;
-    std::string value_json;
-    if (!google::protobuf::util::MessageToJsonString(value->second, &value_json).ok()) continue;
-    picked += (picked.size() > 1 ? "," : "") + JsonString(field->json_name()) + ":" + value_json;
+  for (const std::string& member : TopLevelMembers(json)) {
+    for (const std::string& prefix : wanted) {
+      if (member.compare(0, prefix.size(), prefix) == 0) {
+        picked += (picked.size() > 1 ? "," : "") + member;
+        break;
+      }
+    }
   }
   return picked + "}";
 }

@@ -9,6 +9,7 @@
 
 #include "args.hpp"
 #include "board_view.hpp"
+#include "output.hpp"
 #include "status_report.hpp"
 #include "table.hpp"
 #include "timestamps.hpp"
@@ -81,6 +82,18 @@ TEST(CliTableTest, TheFlexibleColumnShrinksToFitAndNothingTrails) {
   // Without a limit nothing is cut.
   EXPECT_NE(RenderTable({"T"}, {{"A very long title indeed"}}, 0, {0}).find("indeed"),
             std::string::npos);
+}
+
+TEST(CliJsonTest, FieldsPickMembersWithDefaultsInFieldOrder) {
+  v1::Task task;
+  task.set_id(7);
+  task.set_title(R"(A "quoted", {braced} title\)");
+  task.add_comments()->set_text("x, y");
+  EXPECT_EQ(ToJson(task, {"is_finished", "title", "comments", "id"}),
+            R"({"id":7,"title":"A \"quoted\", {braced} title\\","isFinished":false,)"
+            R"("comments":[{"id":0,"taskId":0,"text":"x, y"}]})");
+  EXPECT_EQ(ToJson(task, {"etag"}), R"({"etag":""})");
+  EXPECT_EQ(ToJson(task, {}).rfind(R"({"id":7,)", 0), 0U);
 }
 
 TEST(CliBoardTest, ColumnsAreNumberedNaturallyThenNamed) {
