@@ -56,13 +56,7 @@ const std::string& Positional(const ParsedArgs& args, std::size_t index, const s
 }
 
 int ParseId(const std::string& name, const std::string& value) {
-  int id = 0;
-  const char* end = value.data() + value.size();
-  const auto [ptr, error] = std::from_chars(value.data(), end, id);
-  if (error != std::errc() || ptr != end || id <= 0) {
-    throw UsageError(name + " must be a positive whole number, got " + Quoted(value));
-  }
-  return id;
+  return ParseWhole(name, value, 1, std::numeric_limits<int>::max());
 }
 
 int ParseWhole(const std::string& name, const std::string& value, int min, int max) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "api/status_error.hpp"
+#include "model/quoting.hpp"
 
 namespace photoflow::api {
 namespace {
@@ -32,36 +33,8 @@ bool IsBlank(std::string_view text) {
 size_t Utf8Length(std::string_view text) {
   size_t chars = 0;
   for (size_t i = 0; i < text.size(); ++chars) {
-    const auto lead = static_cast<uint8_t>(text[i]);
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if (lead < 0x80) {
-      length = 1;
-      code_point = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = lead & 0x07;
-    } else {
-      return SIZE_MAX;
-    }
-    if (i + length > text.size()) return SIZE_MAX;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<uint8_t>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return SIZE_MAX;
-      code_point = (code_point << 6) | (next & 0x3F);
-    }
-    // Overlong forms, surrogates and values beyond Unicode are not UTF-8.
-    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return SIZE_MAX;
-    }
+    const size_t length = model::Utf8SequenceLength(text, i);
+    if (length == 0) return SIZE_MAX;
     i += length;
   }
   return chars;

@@ -7,8 +7,9 @@ namespace {
 
 bool IsContinuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
 
-// The length of the valid UTF-8 sequence at text[at], or 0 when there is none.
-std::size_t SequenceLength(std::string_view text, std::size_t at) {
+}  // namespace
+
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t at) {
   const auto lead = static_cast<unsigned char>(text[at]);
   std::size_t length = 0;
   uint32_t code = 0;
@@ -38,6 +39,8 @@ std::size_t SequenceLength(std::string_view text, std::size_t at) {
   return length;
 }
 
+namespace {
+
 void AppendEscaped(std::string& out, unsigned char byte) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += "\\x";
@@ -53,7 +56,7 @@ std::string QuoteInput(std::string_view input) {
   std::size_t at = 0;
   while (at < input.size() && chars < kMaxQuotedChars) {
     const auto byte = static_cast<unsigned char>(input[at]);
-    const std::size_t length = SequenceLength(input, at);
+    const std::size_t length = Utf8SequenceLength(input, at);
     const bool control = length == 1 && (byte < 0x20U || byte == 0x7FU);
     if (control || length == 0) {  // a control character, or a byte that is not UTF-8
       AppendEscaped(quoted, byte);

@@ -16,6 +16,11 @@ constexpr std::size_t kMaxQuotedChars = 40;
 // metadata limit whatever the client sent), on one line, and valid UTF-8.
 std::string QuoteInput(std::string_view input);
 
+// The length in bytes of the valid UTF-8 character at text[at], or 0 when
+// none starts there (a stray byte, a truncated or overlong sequence, a
+// surrogate, a value beyond U+10FFFF).
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t at);
+
 // Characters (UTF-8 lead bytes and stray bytes) in `text`, without
 // validating it.
 std::size_t CountChars(std::string_view text);

@@ -48,6 +48,14 @@ class CliTest : public ::testing::Test {
 
   std::string Value(const std::string& sql) { return schema_.QueryValue(sql); }
 
+  // Creates a task through the CLI; its id ("0" when the create failed).
+  std::string CreatePortraits() {
+    const CliRun created = Cli({"tasks", "create", "--title", "Portraits", "--due", "2026-12-01",
+                                "--status", "New", "--json"});
+    EXPECT_EQ(created.exit_code, 0) << created.err;
+    return std::to_string(created.exit_code == 0 ? IdIn(created.out) : 0);
+  }
+
   testing::TestSchema schema_;
   testing::TestServer server_{schema_};
 };
@@ -142,10 +150,8 @@ TEST_F(CliTest, InvalidArgumentNamesTheFieldAndChangesNothing) {
 }
 
 TEST_F(CliTest, StaleEtagIsAbortedAndTheTaskKeepsItsTitle) {
-  const CliRun created = Cli({"tasks", "create", "--title", "Portraits", "--due", "2026-12-01",
-                              "--status", "New", "--json"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const std::string task = std::to_string(IdIn(created.out));
+  const std::string task = CreatePortraits();
+  ASSERT_NE(task, "0");
   const CliRun stale =
       Cli({"tasks", "update", task, "--title", "Renamed", "--etag", "W/\"1-stale\""});
   EXPECT_EQ(stale.exit_code, 20) << stale.err;  // 10 + ABORTED
@@ -250,10 +256,8 @@ TEST_F(CliTest, BoardShowsUnfinishedTasksByColumnSoonestFirst) {
 }
 
 TEST_F(CliTest, FieldsShowFalseAndZeroAndOnlyWhatWasAsked) {
-  const CliRun created = Cli({"tasks", "create", "--title", "Portraits", "--due", "2026-12-01",
-                              "--status", "New", "--json"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const std::string task = std::to_string(IdIn(created.out));
+  const std::string task = CreatePortraits();
+  ASSERT_NE(task, "0");
   const CliRun json =
       Cli({"tasks", "get", task, "--json", "--fields", "is_finished,amount_of_comments"});
   ASSERT_EQ(json.exit_code, 0) << json.err;

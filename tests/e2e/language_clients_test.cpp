@@ -33,26 +33,28 @@ void ExpectRowsTheExampleLeft(const testing::TestSchema& schema) {
             "Client asked for two extra prints");
 }
 
-TEST(LanguageClientsTest, PythonExampleRunsAgainstALiveServer) {
+// Runs `interpreter script ADDRESS` against a fresh schema's server.
+void ExpectExampleTranscript(const std::string& interpreter, const std::string& script,
+                             const std::string& fields) {
   testing::TestSchema schema;
   testing::TestServer server(schema);
-  testing::ChildProcess example(PHOTOFLOW_CLIENT_PYTHON,
-                                {PHOTOFLOW_SOURCE_DIR "/client/python/examples/quickstart.py",
-                                 "127.0.0.1:" + std::to_string(server.server().port())});
+  testing::ChildProcess example(interpreter,
+                                {script, "127.0.0.1:" + std::to_string(server.server().port())});
   ASSERT_EQ(example.WaitForExit(120s), 0) << example.Output();
-  EXPECT_EQ(example.Output(), Transcript("['task.title']"));
+  EXPECT_EQ(example.Output(), Transcript(fields));
   ExpectRowsTheExampleLeft(schema);
 }
 
+TEST(LanguageClientsTest, PythonExampleRunsAgainstALiveServer) {
+  ExpectExampleTranscript(PHOTOFLOW_CLIENT_PYTHON,
+                          PHOTOFLOW_SOURCE_DIR "/client/python/examples/quickstart.py",
+                          "['task.title']");
+}
+
 TEST(LanguageClientsTest, NodeExampleRunsAgainstALiveServer) {
-  testing::TestSchema schema;
-  testing::TestServer server(schema);
-  testing::ChildProcess example(PHOTOFLOW_NODE_BINARY,
-                                {PHOTOFLOW_SOURCE_DIR "/client/node/examples/quickstart.js",
-                                 "127.0.0.1:" + std::to_string(server.server().port())});
-  ASSERT_EQ(example.WaitForExit(120s), 0) << example.Output();
-  EXPECT_EQ(example.Output(), Transcript(R"(["task.title"])"));
-  ExpectRowsTheExampleLeft(schema);
+  ExpectExampleTranscript(PHOTOFLOW_NODE_BINARY,
+                          PHOTOFLOW_SOURCE_DIR "/client/node/examples/quickstart.js",
+                          R"(["task.title"])");
 }
 
 }  // namespace

@@ -96,45 +96,34 @@ TEST_F(PoolTest, SaturatedPoolFailsWithResourceExhaustedAfterPoolTimeoutAndRecov
 }
 
 // A read that is one statement runs without a transaction, so without a
-// statement_timeout of its own: the call's cancel at its deadline must end it.
-TEST_F(PoolTest, DeadlineCancelsABlockedSingleStatementRead) {
+// statement_timeout of its own; a read with comments is a transaction, also
+// without one. Either way the call's cancel at its deadline must end it.
+TEST_F(PoolTest, DeadlineCancelsABlockedSingleStatementReadAndReadTransaction) {
   StartServer(/*max_waiters=*/4);
-  ASSERT_TRUE(GetTask().ok());  // an open connection, so the read starts at once
-  auto locker = schema_.Connect();
-  pqxx::work lock(*locker);
-  lock.exec("LOCK TABLE \"Tasks\" IN ACCESS EXCLUSIVE MODE");
+  ASSERT_TRUE(GetTask().ok());  // an open connection, so the reads start at once
+  for (const bool with_comments : {false, true}) {
+    SCOPED_TRACE(with_comments ? "read transaction" : "single statement");
+    auto locker = schema_.Connect();
+    pqxx::work lock(*locker);
+    lock.exec("LOCK TABLE \"Tasks\" IN ACCESS EXCLUSIVE MODE");
 
-  EXPECT_EQ(GetTaskWithin(300ms).error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0))
-      << "the SELECT still waits on the lock after its call ended";
-  EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
-                               application_ + "' AND state = 'active'"),
-            "0");
-  lock.abort();
-  EXPECT_TRUE(GetTask().ok()) << "the connection serves the next call";
-}
-
-// A read with comments is a transaction without a statement_timeout of its
-// own: the call's cancel at its deadline must end it too.
-TEST_F(PoolTest, DeadlineCancelsABlockedReadTransaction) {
-  StartServer(/*max_waiters=*/4);
-  ASSERT_TRUE(GetTask().ok());  // an open connection, so the read starts at once
-  auto locker = schema_.Connect();
-  pqxx::work lock(*locker);
-  lock.exec("LOCK TABLE \"Tasks\" IN ACCESS EXCLUSIVE MODE");
-
-  v1::GetTaskRequest request;
-  request.set_id(task_id_);
-  request.mutable_read_mask()->add_paths("comments");
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + 300ms);
-  v1::Task task;
-  EXPECT_EQ(server_->tasks().GetTask(&context, request, &task).error_code(),
-            grpc::StatusCode::DEADLINE_EXCEEDED);
-  EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0))
-      << "the read still waits on the lock after its call ended";
-  lock.abort();
-  EXPECT_TRUE(GetTask().ok()) << "the connection serves the next call";
+    v1::GetTaskRequest request;
+    request.set_id(task_id_);
+    if (with_comments) request.mutable_read_mask()->add_paths("comments");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 300ms);
+    v1::Task task;
+    EXPECT_EQ(server_->tasks().GetTask(&context, request, &task).error_code(),
+              grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_TRUE(testing::WaitForLockWaiters(schema_, application_, 0))
+        << "the read still waits on the lock after its call ended";
+    EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE "
+                                 "application_name = '" +
+                                 application_ + "' AND state = 'active'"),
+              "0");
+    lock.abort();
+    EXPECT_TRUE(GetTask().ok()) << "the connection serves the next call";
+  }
 }
 
 TEST_F(PoolTest, CallsBeyondTheWaiterLimitFailAtOnce) {
