@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 
+#include "api/unary_call.hpp"
 #include "db/pool.hpp"
 
 namespace photoflow::api {
@@ -53,9 +54,19 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   enum class Cancellation { kNone, kByClient, kAtDeadline };
   static constexpr std::chrono::milliseconds kDeadlineSlack{100};
 
+  // `messages` (the call's request and response) live as long as the reactor.
   CallReactor(db::ConnectionPool& pool, boost::asio::any_io_executor cancellations,
-              std::optional<Clock::time_point> deadline)
-      : pool_(pool), cancellations_(std::move(cancellations)), deadline_(deadline) {}
+              std::optional<Clock::time_point> deadline, std::unique_ptr<CallMessages> messages)
+      : pool_(pool),
+        cancellations_(std::move(cancellations)),
+        deadline_(deadline),
+        messages_(std::move(messages)) {}
+
+  // Finishes the call: a successful one with its serialized response.
+  void Complete(grpc::Status status) {
+    if (status.ok()) status = messages_->SerializeResponse();
+    Finish(status);
+  }
 
   // For AcquireLimits::ticket: lets OnCancel end the call's wait.
   const std::shared_ptr<db::ConnectionPool::WaitTicket>& ticket() const { return ticket_; }
@@ -140,6 +151,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   db::ConnectionPool& pool_;
   boost::asio::any_io_executor cancellations_;
   const std::optional<Clock::time_point> deadline_;
+  const std::unique_ptr<CallMessages> messages_;
   const std::shared_ptr<db::ConnectionPool::WaitTicket> ticket_ =
       std::make_shared<db::ConnectionPool::WaitTicket>();
   std::mutex mutex_;

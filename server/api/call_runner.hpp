@@ -53,13 +53,16 @@ class CallRunner {
         batching_(batching) {}
 
   // `work(db::Session&)` returns grpc::Status or throws: StatusError for API
-  // errors; anything else is mapped by StatusFromException.
+  // errors; anything else is mapped by StatusFromException. It writes the
+  // response into `messages`, which the call's reactor owns from now on.
   template <typename Work>
-  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, Work&& work) {
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
+                                std::unique_ptr<CallMessages> messages, Work&& work) {
     db::ConnectionPool::AcquireLimits limits;  // the wait starts now
     limits.call_deadline = Deadline(context);
     // Deletes itself in OnDone.
-    auto* reactor = new CallReactor(pool_, cancellations_, limits.call_deadline);
+    auto* reactor =
+        new CallReactor(pool_, cancellations_, limits.call_deadline, std::move(messages));
     limits.ticket = reactor->ticket();
     pool_.AsyncAcquire(
         limits,
@@ -71,10 +74,10 @@ class CallRunner {
             db::ConnectionPool::Lease held = std::move(lease);
             status = Execute(context, *reactor, held, deadline, work);
           }
-          reactor->Finish(Attribute(*reactor, status));
+          reactor->Complete(Attribute(*reactor, status));
         },
         [this, reactor](std::exception_ptr error) {
-          reactor->Finish(Attribute(*reactor, StatusFromException(std::move(error), logger_)));
+          reactor->Complete(Attribute(*reactor, StatusFromException(std::move(error), logger_)));
         });
     return reactor;
   }
@@ -83,18 +86,21 @@ class CallRunner {
   // that wait for a connection together run as one batch on the first
   // connection that frees (CallBatch). `batch` outlives the call.
   template <typename Call>
-  grpc::ServerUnaryReactor* RunBatched(grpc::CallbackServerContext* context, CallBatch<Call>& batch,
-                                       Call call) {
+  grpc::ServerUnaryReactor* RunBatched(grpc::CallbackServerContext* context,
+                                       std::unique_ptr<CallMessages> messages,
+                                       CallBatch<Call>& batch, Call call) {
     if (batching_.max_calls <= 1) {
-      return Run(context, [&batch, call = std::move(call)](db::Session& session) {
-        return batch.RunAlone(session, call);
-      });
+      return Run(context, std::move(messages),
+                 [&batch, call = std::move(call)](db::Session& session) {
+                   return batch.RunAlone(session, call);
+                 });
     }
     using Waiting = typename CallBatch<Call>::Waiting;
     db::ConnectionPool::AcquireLimits limits;  // the wait starts now
     limits.call_deadline = Deadline(context);
     // Deletes itself in OnDone.
-    auto* reactor = new CallReactor(pool_, cancellations_, limits.call_deadline);
+    auto* reactor =
+        new CallReactor(pool_, cancellations_, limits.call_deadline, std::move(messages));
     limits.ticket = reactor->ticket();
     auto waiting =
         std::make_shared<Waiting>(context, reactor, limits.call_deadline, std::move(call));
@@ -108,7 +114,7 @@ class CallRunner {
         },
         [this, &batch, waiting](std::exception_ptr error) {
           batch.Leave(*waiting);
-          waiting->reactor->Finish(
+          waiting->reactor->Complete(
               Attribute(*waiting->reactor, StatusFromException(std::move(error), logger_)));
         });
     return reactor;
@@ -165,7 +171,7 @@ class CallRunner {
       }
     }
     for (std::size_t i = 0; i < members.size(); ++i) {
-      members[i]->reactor->Finish(Attribute(*members[i]->reactor, statuses[i]));
+      members[i]->reactor->Complete(Attribute(*members[i]->reactor, statuses[i]));
     }
   }
 

@@ -82,9 +82,41 @@ std::vector<grpc::Status> CreateComments(db::Session& session,
 CommentService::CommentService(CallRunner& runner)
     : runner_(runner), creates_("CreateComment", CreateComments) {}
 
+// The raw methods gRPC calls: each parses its request, then runs the handler below.
 grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerContext* context,
-                                                        const v1::CreateCommentRequest* request,
-                                                        v1::Comment* response) {
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeParsed(this, &CommentService::CreateComment, context, request, response);
+}
+
+grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext* context,
+                                                     const grpc::ByteBuffer* request,
+                                                     grpc::ByteBuffer* response) {
+  return ServeParsed(this, &CommentService::GetComment, context, request, response);
+}
+
+grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return ServeParsed(this, &CommentService::ListComments, context, request, response);
+}
+
+grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeParsed(this, &CommentService::UpdateComment, context, request, response);
+}
+
+grpc::ServerUnaryReactor* CommentService::DeleteComment(grpc::CallbackServerContext* context,
+                                                        const grpc::ByteBuffer* request,
+                                                        grpc::ByteBuffer* response) {
+  return ServeParsed(this, &CommentService::DeleteComment, context, request, response);
+}
+
+grpc::ServerUnaryReactor* CommentService::CreateComment(
+    grpc::CallbackServerContext* context, ParsedCall<v1::CreateCommentRequest, v1::Comment> call) {
+  const v1::CreateCommentRequest* request = &call->request;
+  v1::Comment* response = &call->response;
   try {
     if (!request->has_comment()) ThrowInvalidArgument("comment", "is required");
     CheckFields(CommentBinding(), request->comment(), kCreatedFields, "comment.");
@@ -93,24 +125,25 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerCont
     return CallRunner::Reject(context, error.status());
   }
   if (request->request_id().empty()) {
-    return runner_.RunBatched(context, creates_, CreateCall{request, response});
+    return runner_.RunBatched(context, std::move(call), creates_, CreateCall{request, response});
   }
   // A request_id's claim and record run with the insert, one call at a time.
-  return runner_.Run(context, [request, response](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request, response](db::Session& session) {
     ToProto(CreateOne(session, *request), response);
     return grpc::Status::OK;
   });
 }
 
-grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext* context,
-                                                     const v1::GetCommentRequest* request,
-                                                     v1::Comment* response) {
+grpc::ServerUnaryReactor* CommentService::GetComment(
+    grpc::CallbackServerContext* context, ParsedCall<v1::GetCommentRequest, v1::Comment> call) {
+  const v1::GetCommentRequest* request = &call->request;
+  v1::Comment* response = &call->response;
   try {
     CheckId("id", request->id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [request, response](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request, response](db::Session& session) {
     const std::optional<store::CommentRow> row = session.ReadStatement(
         [&](db::Transaction& txn) { return store::comments::Find(txn, request->id()); });
     if (!row) ThrowNotFound(Resource::kComment, request->id());
@@ -119,9 +152,11 @@ grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext
   });
 }
 
-grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerContext* context,
-                                                       const v1::ListCommentsRequest* request,
-                                                       v1::ListCommentsResponse* response) {
+grpc::ServerUnaryReactor* CommentService::ListComments(
+    grpc::CallbackServerContext* context,
+    ParsedCall<v1::ListCommentsRequest, v1::ListCommentsResponse> call) {
+  const v1::ListCommentsRequest* request = &call->request;
+  v1::ListCommentsResponse* response = &call->response;
   int page_size = 0;
   int32_t after_id = 0;
   const std::string scope = ListCommentsScope(request->task_id());
@@ -132,7 +167,7 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [=](db::Session& session) {
+  return runner_.Run(context, std::move(call), [=](db::Session& session) {
     const int32_t task_id = request->task_id();
     // One statement, and one more only for an empty first page (no comments,
     // or no task?), which need not share its snapshot.
@@ -153,9 +188,10 @@ grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerConte
   });
 }
 
-grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerContext* context,
-                                                        const v1::UpdateCommentRequest* request,
-                                                        v1::Comment* response) {
+grpc::ServerUnaryReactor* CommentService::UpdateComment(
+    grpc::CallbackServerContext* context, ParsedCall<v1::UpdateCommentRequest, v1::Comment> call) {
+  const v1::UpdateCommentRequest* request = &call->request;
+  v1::Comment* response = &call->response;
   bool updates_text = false;
   try {
     if (!request->has_comment()) ThrowInvalidArgument("comment", "is required");
@@ -167,27 +203,30 @@ grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerCont
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [request, response, updates_text](db::Session& session) {
-    const v1::Comment& comment = request->comment();
-    const std::optional<store::CommentRow> row = session.WriteStatement([&](db::Transaction& txn) {
-      return updates_text ? store::comments::UpdateText(txn, comment.id(), comment.text())
-                          : store::comments::Find(txn, comment.id());
-    });
-    if (!row) ThrowNotFound(Resource::kComment, comment.id());
-    ToProto(*row, response);
-    return grpc::Status::OK;
-  });
+  return runner_.Run(
+      context, std::move(call), [request, response, updates_text](db::Session& session) {
+        const v1::Comment& comment = request->comment();
+        const std::optional<store::CommentRow> row =
+            session.WriteStatement([&](db::Transaction& txn) {
+              return updates_text ? store::comments::UpdateText(txn, comment.id(), comment.text())
+                                  : store::comments::Find(txn, comment.id());
+            });
+        if (!row) ThrowNotFound(Resource::kComment, comment.id());
+        ToProto(*row, response);
+        return grpc::Status::OK;
+      });
 }
 
-grpc::ServerUnaryReactor* CommentService::DeleteComment(grpc::CallbackServerContext* context,
-                                                        const v1::DeleteCommentRequest* request,
-                                                        google::protobuf::Empty* /*response*/) {
+grpc::ServerUnaryReactor* CommentService::DeleteComment(
+    grpc::CallbackServerContext* context,
+    ParsedCall<v1::DeleteCommentRequest, google::protobuf::Empty> call) {
+  const v1::DeleteCommentRequest* request = &call->request;
   try {
     CheckId("id", request->id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [request](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request](db::Session& session) {
     const bool deleted = session.WriteStatement(
         [&](db::Transaction& txn) { return store::comments::Delete(txn, request->id()); });
     if (!deleted) ThrowNotFound(Resource::kComment, request->id());

@@ -5,13 +5,23 @@
 
 #include "api/call_batch.hpp"
 #include "api/call_runner.hpp"
+#include "api/raw_method.hpp"
 #include "photoflow/v1/comment_service.grpc.pb.h"
 
 namespace photoflow::api {
 
+// Every method raw (ByteBuffer in, ByteBuffer out): the service parses
+// requests itself (ServeParsed).
+using RawCommentService = v1::CommentService::WithRawCallbackMethod_CreateComment<
+    v1::CommentService::WithRawCallbackMethod_GetComment<
+        v1::CommentService::WithRawCallbackMethod_ListComments<
+            v1::CommentService::WithRawCallbackMethod_UpdateComment<
+                v1::CommentService::WithRawCallbackMethod_DeleteComment<
+                    v1::CommentService::Service>>>>>;
+
 // photoflow.v1.CommentService on the gRPC callback API. Every comment create
 // and delete changes the task's amount_of_comments in the same transaction.
-class CommentService final : public v1::CommentService::CallbackService {
+class CommentService final : public RawCommentService {
  public:
   explicit CommentService(CallRunner& runner);
 
@@ -23,22 +33,35 @@ class CommentService final : public v1::CommentService::CallbackService {
   };
 
   grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* context,
-                                          const v1::CreateCommentRequest* request,
-                                          v1::Comment* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetComment(grpc::CallbackServerContext* context,
-                                       const v1::GetCommentRequest* request,
-                                       v1::Comment* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListComments(grpc::CallbackServerContext* context,
-                                         const v1::ListCommentsRequest* request,
-                                         v1::ListCommentsResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* UpdateComment(grpc::CallbackServerContext* context,
-                                          const v1::UpdateCommentRequest* request,
-                                          v1::Comment* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* DeleteComment(grpc::CallbackServerContext* context,
-                                          const v1::DeleteCommentRequest* request,
-                                          google::protobuf::Empty* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
 
  private:
+  grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* context,
+                                          ParsedCall<v1::CreateCommentRequest, v1::Comment> call);
+  grpc::ServerUnaryReactor* GetComment(grpc::CallbackServerContext* context,
+                                       ParsedCall<v1::GetCommentRequest, v1::Comment> call);
+  grpc::ServerUnaryReactor* ListComments(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::ListCommentsRequest, v1::ListCommentsResponse> call);
+  grpc::ServerUnaryReactor* UpdateComment(grpc::CallbackServerContext* context,
+                                          ParsedCall<v1::UpdateCommentRequest, v1::Comment> call);
+  grpc::ServerUnaryReactor* DeleteComment(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::DeleteCommentRequest, google::protobuf::Empty> call);
+
   CallRunner& runner_;
   CallBatch<CreateCall> creates_;
 };

@@ -19,9 +19,13 @@ std::string_view InvalidReason(std::string_view field) {
 }  // namespace
 
 void ThrowInvalidArgument(std::string_view field, std::string_view problem) {
+  throw StatusError(InvalidArgumentStatus(field, problem));
+}
+
+grpc::Status InvalidArgumentStatus(std::string_view field, std::string_view problem) {
   const std::string message = std::string(field) + ": " + std::string(problem);
-  throw StatusError(MakeStatus(grpc::StatusCode::INVALID_ARGUMENT, message, InvalidReason(field),
-                               {{std::string(field), std::string(problem)}}));
+  return MakeStatus(grpc::StatusCode::INVALID_ARGUMENT, message, InvalidReason(field),
+                    {{std::string(field), std::string(problem)}});
 }
 
 void ThrowStaleEtag(std::string_view field) {

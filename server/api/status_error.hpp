@@ -24,6 +24,8 @@ class StatusError : public std::exception {
 // "task.title: is required", with ErrorInfo (INVALID_FIELD, INVALID_FILTER, ...)
 // and a BadRequest field violation in the details.
 [[noreturn]] void ThrowInvalidArgument(std::string_view field, std::string_view problem);
+// The status ThrowInvalidArgument throws.
+grpc::Status InvalidArgumentStatus(std::string_view field, std::string_view problem);
 
 // ABORTED: the etag sent in `field` no longer matches the row.
 [[noreturn]] void ThrowStaleEtag(std::string_view field);

@@ -200,9 +200,41 @@ std::vector<grpc::Status> GetTasks(db::Session& session,
 TaskService::TaskService(CallRunner& runner)
     : runner_(runner), gets_("GetTask", GetTasks), creates_("CreateTask", CreateTasks) {}
 
+// The raw methods gRPC calls: each parses its request, then runs the handler below.
 grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* context,
-                                                  const v1::CreateTaskRequest* request,
-                                                  v1::Task* response) {
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return ServeParsed(this, &TaskService::CreateTask, context, request, response);
+}
+
+grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* context,
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) {
+  return ServeParsed(this, &TaskService::GetTask, context, request, response);
+}
+
+grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* context,
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  return ServeParsed(this, &TaskService::ListTasks, context, request, response);
+}
+
+grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return ServeParsed(this, &TaskService::UpdateTask, context, request, response);
+}
+
+grpc::ServerUnaryReactor* TaskService::DeleteTask(grpc::CallbackServerContext* context,
+                                                  const grpc::ByteBuffer* request,
+                                                  grpc::ByteBuffer* response) {
+  return ServeParsed(this, &TaskService::DeleteTask, context, request, response);
+}
+
+grpc::ServerUnaryReactor* TaskService::CreateTask(
+    grpc::CallbackServerContext* context, ParsedCall<v1::CreateTaskRequest, v1::Task> call) {
+  const v1::CreateTaskRequest* request = &call->request;
+  v1::Task* response = &call->response;
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
     CheckWritableFields(request->task(), model::kWritableTaskFields);
@@ -211,18 +243,19 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* c
     return CallRunner::Reject(context, error.status());
   }
   if (request->request_id().empty()) {
-    return runner_.RunBatched(context, creates_, CreateCall{request, response});
+    return runner_.RunBatched(context, std::move(call), creates_, CreateCall{request, response});
   }
   // A request_id's claim and record run with the insert, one call at a time.
-  return runner_.Run(context, [request, response](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request, response](db::Session& session) {
     ToProto(CreateOne(session, *request), model::kTaskColumns, response);
     return grpc::Status::OK;
   });
 }
 
 grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* context,
-                                               const v1::GetTaskRequest* request,
-                                               v1::Task* response) {
+                                               ParsedCall<v1::GetTaskRequest, v1::Task> call) {
+  const v1::GetTaskRequest* request = &call->request;
+  v1::Task* response = &call->response;
   ReadMask mask;
   try {
     CheckId("id", request->id());
@@ -231,9 +264,9 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
     return CallRunner::Reject(context, error.status());
   }
   if (!IncludesComments(mask)) {
-    return runner_.RunBatched(context, gets_, GetCall{request, response, mask});
+    return runner_.RunBatched(context, std::move(call), gets_, GetCall{request, response, mask});
   }
-  return runner_.Run(context, [request, response, mask](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request, response, mask](db::Session& session) {
     // With comments: two statements, one snapshot.
     const TaskRows rows = session.Read([&](db::Transaction& txn) {
       std::optional<store::TaskRow> row = store::tasks::Find(txn, request->id(), mask.columns);
@@ -245,9 +278,11 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
   });
 }
 
-grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* context,
-                                                 const v1::ListTasksRequest* request,
-                                                 v1::ListTasksResponse* response) {
+grpc::ServerUnaryReactor* TaskService::ListTasks(
+    grpc::CallbackServerContext* context,
+    ParsedCall<v1::ListTasksRequest, v1::ListTasksResponse> call) {
+  const v1::ListTasksRequest* request = &call->request;
+  v1::ListTasksResponse* response = &call->response;
   ReadMask mask;
   int page_size = 0;
   TaskListQuery list;
@@ -261,7 +296,7 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
   // The page token needs the sort keys of the last row, whatever the mask says.
   model::FieldSet columns = mask.columns;
   for (const query::SortKey& key : list.order) columns |= model::Bit(key.index());
-  return runner_.Run(context, [=](db::Session& session) {
+  return runner_.Run(context, std::move(call), [=](db::Session& session) {
     bool more = false;
     const TaskRows rows = ReadTasks(session, mask, [&](db::Transaction& txn) {
       std::vector<store::TaskRow> page =
@@ -279,9 +314,10 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* co
   });
 }
 
-grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* context,
-                                                  const v1::UpdateTaskRequest* request,
-                                                  v1::Task* response) {
+grpc::ServerUnaryReactor* TaskService::UpdateTask(
+    grpc::CallbackServerContext* context, ParsedCall<v1::UpdateTaskRequest, v1::Task> call) {
+  const v1::UpdateTaskRequest* request = &call->request;
+  v1::Task* response = &call->response;
   model::FieldSet columns = 0;
   try {
     if (!request->has_task()) ThrowInvalidArgument("task", "is required");
@@ -291,7 +327,7 @@ grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* c
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [request, response, columns](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request, response, columns](db::Session& session) {
     const v1::Task& task = request->task();
     const store::TaskRow values = ToTaskValues(task, columns);
     // One statement (the etag is checked by the UPDATE itself); the Exists
@@ -321,15 +357,16 @@ grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* c
   });
 }
 
-grpc::ServerUnaryReactor* TaskService::DeleteTask(grpc::CallbackServerContext* context,
-                                                  const v1::DeleteTaskRequest* request,
-                                                  google::protobuf::Empty* /*response*/) {
+grpc::ServerUnaryReactor* TaskService::DeleteTask(
+    grpc::CallbackServerContext* context,
+    ParsedCall<v1::DeleteTaskRequest, google::protobuf::Empty> call) {
+  const v1::DeleteTaskRequest* request = &call->request;
   try {
     CheckId("id", request->id());
   } catch (const StatusError& error) {
     return CallRunner::Reject(context, error.status());
   }
-  return runner_.Run(context, [request](db::Session& session) {
+  return runner_.Run(context, std::move(call), [request](db::Session& session) {
     // One DELETE (ON DELETE CASCADE takes the comments with it); the Exists
     // that may follow only tells NOT_FOUND from a stale etag.
     const store::WriteOutcome outcome = session.WriteStatement([&](db::Transaction& txn) {

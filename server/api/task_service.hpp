@@ -6,13 +6,21 @@
 #include "api/call_batch.hpp"
 #include "api/call_runner.hpp"
 #include "api/field_masks.hpp"
+#include "api/raw_method.hpp"
 #include "photoflow/v1/task_service.grpc.pb.h"
 
 namespace photoflow::api {
 
+// Every method raw (ByteBuffer in, ByteBuffer out): the service parses
+// requests itself (ServeParsed).
+using RawTaskService = v1::TaskService::WithRawCallbackMethod_CreateTask<
+    v1::TaskService::WithRawCallbackMethod_GetTask<v1::TaskService::WithRawCallbackMethod_ListTasks<
+        v1::TaskService::WithRawCallbackMethod_UpdateTask<
+            v1::TaskService::WithRawCallbackMethod_DeleteTask<v1::TaskService::Service>>>>>;
+
 // photoflow.v1.TaskService on the gRPC callback API: validates on the gRPC
 // thread, runs SQL on the worker pool.
-class TaskService final : public v1::TaskService::CallbackService {
+class TaskService final : public RawTaskService {
  public:
   explicit TaskService(CallRunner& runner);
 
@@ -29,21 +37,34 @@ class TaskService final : public v1::TaskService::CallbackService {
   };
 
   grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
-                                       const v1::CreateTaskRequest* request,
-                                       v1::Task* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context,
-                                    const v1::GetTaskRequest* request, v1::Task* response) override;
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context,
-                                      const v1::ListTasksRequest* request,
-                                      v1::ListTasksResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* UpdateTask(grpc::CallbackServerContext* context,
-                                       const v1::UpdateTaskRequest* request,
-                                       v1::Task* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* DeleteTask(grpc::CallbackServerContext* context,
-                                       const v1::DeleteTaskRequest* request,
-                                       google::protobuf::Empty* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
 
  private:
+  grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
+                                       ParsedCall<v1::CreateTaskRequest, v1::Task> call);
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* context,
+                                    ParsedCall<v1::GetTaskRequest, v1::Task> call);
+  grpc::ServerUnaryReactor* ListTasks(grpc::CallbackServerContext* context,
+                                      ParsedCall<v1::ListTasksRequest, v1::ListTasksResponse> call);
+  grpc::ServerUnaryReactor* UpdateTask(grpc::CallbackServerContext* context,
+                                       ParsedCall<v1::UpdateTaskRequest, v1::Task> call);
+  grpc::ServerUnaryReactor* DeleteTask(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::DeleteTaskRequest, google::protobuf::Empty> call);
+
   CallRunner& runner_;
   CallBatch<GetCall> gets_;
   CallBatch<CreateCall> creates_;

@@ -11,6 +11,7 @@
 
 #include "api/call_runner.hpp"
 #include "api/comment_service.hpp"
+#include "api/protobuf_log.hpp"
 #include "api/task_service.hpp"
 #include "app/health_monitor.hpp"
 #include "config/config.hpp"
@@ -57,6 +58,8 @@ class PhotoflowServer {
  private:
   const config::Config config_;
   log::Logger& logger_;
+  // libprotobuf's own warnings go to the JSON log while the server exists.
+  api::ProtobufLogRoute protobuf_log_{logger_};
   // Metrics first: the pool reports to them until it is destroyed.
   std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
   metrics::RpcMetrics rpc_metrics_{*registry_};
