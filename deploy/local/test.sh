@@ -3,8 +3,9 @@
 #   installs missing Debian packages, builds everything, starts a throwaway
 #   PostgreSQL 15 cluster (only when DATABASE_URL is unset), runs CTest, and
 #   removes the cluster again.
-# Then it fuzzes the filter and page-token parsers (PHOTOFLOW_FUZZ_SECONDS each,
-# default 30; 0 skips; skipped when ctest arguments are given).
+# Then it fuzzes the filter and page-token parsers and the request parsing of
+# the raw methods (PHOTOFLOW_FUZZ_SECONDS each, default 30; 0 skips; skipped
+# when ctest arguments are given).
 # Settings: PHOTOFLOW_SANITIZE=address,undefined|thread builds with sanitizers
 # (in build-<sanitizer>/); PHOTOFLOW_TEST_PGPORT (default 55433) is the
 # throwaway cluster's port; extra arguments go to ctest (e.g. -R TaskService).
@@ -43,18 +44,19 @@ fi
 status=0
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@" || status=$?
 
-# The parsers of untrusted client text (filter, order_by, page tokens) under
-# libFuzzer with ASan/UBSan, from the committed seed corpus, for
-# PHOTOFLOW_FUZZ_SECONDS each (default 30; 0 skips). Only the parser library
-# is built with clang, in its own build folder.
+# The parsers of untrusted client input (filter, order_by, page tokens, request
+# bytes) under libFuzzer with ASan/UBSan, from the committed seed corpus, for
+# PHOTOFLOW_FUZZ_SECONDS each (default 30; 0 skips). Only the parser libraries
+# are built with clang, in their own build folder.
 fuzz_seconds=${PHOTOFLOW_FUZZ_SECONDS:-30}
 if [[ $status -eq 0 && $fuzz_seconds -gt 0 && $# -eq 0 ]]; then
   fuzz_dir=$repo/build-fuzz
   cmake -S "$repo" -B "$fuzz_dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DPHOTOFLOW_FUZZ=ON \
     -DPHOTOFLOW_LANGUAGE_CLIENTS=OFF \
     -DPHOTOFLOW_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$fuzz_dir" --target photoflow_fuzz_filter photoflow_fuzz_page_token
-  for target in filter page_token; do
+  cmake --build "$fuzz_dir" --target photoflow_fuzz_filter photoflow_fuzz_page_token \
+    photoflow_fuzz_request
+  for target in filter page_token request; do
     work=$(mktemp -d)
     echo "test.sh: fuzzing $target for ${fuzz_seconds} s" >&2
     if ! "$fuzz_dir/tests/fuzz/photoflow_fuzz_$target" -max_total_time="$fuzz_seconds" \

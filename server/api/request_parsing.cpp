@@ -11,7 +11,7 @@
 #include "api/protobuf_log.hpp"
 #include "api/rpc_status.hpp"
 #include "api/status_error.hpp"
-#include "api/validation.hpp"
+#include "model/quoting.hpp"
 
 namespace photoflow::api {
 namespace {
@@ -29,14 +29,17 @@ std::optional<std::string> FindInvalidUtf8(const google::protobuf::Descriptor& t
   google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(wire.data()),
                                                static_cast<int>(wire.size()));
   std::map<int, int> occurrences;  // of each repeated field, for its index in the path
+  // A singular message field sent several times is one message, merged: its
+  // pieces are walked together, as one encoding, once this one is done.
+  std::map<const FieldDescriptor*, std::string> singular_messages;
   while (const uint32_t tag = input.ReadTag()) {
     const FieldDescriptor* field = type.FindFieldByNumber(WireFormatLite::GetTagFieldNumber(tag));
-    const bool nested_text =
+    const bool text_or_message =
         field != nullptr &&
         WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED &&
         (field->type() == FieldDescriptor::TYPE_STRING ||
          field->type() == FieldDescriptor::TYPE_MESSAGE);
-    if (!nested_text) {
+    if (!text_or_message) {
       if (!WireFormatLite::SkipField(&input, tag)) return std::nullopt;
       continue;
     }
@@ -45,14 +48,25 @@ std::optional<std::string> FindInvalidUtf8(const google::protobuf::Descriptor& t
     if (!input.ReadVarint32(&length) || !input.ReadString(&value, static_cast<int>(length))) {
       return std::nullopt;
     }
+    if (field->type() == FieldDescriptor::TYPE_MESSAGE && !field->is_repeated()) {
+      singular_messages[field] += value;
+      continue;
+    }
     std::string path = prefix + field->name();
     if (field->is_repeated()) path += "[" + std::to_string(occurrences[field->number()]++) + "]";
     if (field->type() == FieldDescriptor::TYPE_STRING) {
-      if (Utf8Length(value) == SIZE_MAX) return path;
+      if (model::Utf8Length(value) == SIZE_MAX) return path;
     } else if (depth < kMaxDepth) {
       if (auto inner = FindInvalidUtf8(*field->message_type(), value, path + ".", depth + 1)) {
         return inner;
       }
+    }
+  }
+  for (const auto& [field, value] : singular_messages) {
+    if (depth >= kMaxDepth) break;
+    if (auto inner = FindInvalidUtf8(*field->message_type(), value, prefix + field->name() + ".",
+                                     depth + 1)) {
+      return inner;
     }
   }
   return std::nullopt;

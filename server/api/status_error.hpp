@@ -12,12 +12,15 @@ namespace photoflow::api {
 // rolls the transaction back, so a rejected call changes nothing.
 class StatusError : public std::exception {
  public:
-  explicit StatusError(grpc::Status status) : status_(std::move(status)) {}
+  explicit StatusError(grpc::Status status)
+      : status_(std::move(status)), message_(status_.error_message()) {}
   const grpc::Status& status() const { return status_; }
-  const char* what() const noexcept override { return status_.error_message().c_str(); }
+  const char* what() const noexcept override { return message_.c_str(); }
 
  private:
   grpc::Status status_;
+  // grpc::Status::error_message() returns a copy: what() needs its own.
+  std::string message_;
 };
 
 // INVALID_ARGUMENT whose message starts with the offending field's path, e.g.

@@ -30,23 +30,13 @@ bool IsBlank(std::string_view text) {
 
 }  // namespace
 
-size_t Utf8Length(std::string_view text) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++chars) {
-    const size_t length = model::Utf8SequenceLength(text, i);
-    if (length == 0) return SIZE_MAX;
-    i += length;
-  }
-  return chars;
-}
-
 void CheckText(std::string_view field, std::string_view value, Presence presence, size_t max_chars,
                Lines lines) {
   if (value.empty()) {
     if (presence == Presence::kRequired) ThrowInvalidArgument(field, "is required");
     return;
   }
-  const size_t chars = Utf8Length(value);
+  const size_t chars = model::Utf8Length(value);
   if (chars == SIZE_MAX) ThrowInvalidArgument(field, "must be valid UTF-8");
   if (value.find('\0') != std::string_view::npos) {
     ThrowInvalidArgument(field, "must not contain NUL characters");

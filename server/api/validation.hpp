@@ -37,9 +37,6 @@ template <typename Record>
 void CheckFields(const ProtoBinding<Record>& binding, const google::protobuf::Message& message,
                  model::FieldSet fields, std::string_view prefix);
 
-// Counts characters (code points); returns SIZE_MAX for invalid UTF-8.
-size_t Utf8Length(std::string_view text);
-
 template <typename Record>
 void CheckFields(const ProtoBinding<Record>& binding, const google::protobuf::Message& message,
                  model::FieldSet fields, std::string_view prefix) {

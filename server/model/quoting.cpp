@@ -72,6 +72,16 @@ std::string QuoteInput(std::string_view input) {
   return quoted;
 }
 
+std::size_t Utf8Length(std::string_view text) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++chars) {
+    const std::size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) return SIZE_MAX;
+    i += length;
+  }
+  return chars;
+}
+
 std::size_t CountChars(std::string_view text) {
   std::size_t chars = 0;
   for (const char c : text) chars += IsContinuation(static_cast<unsigned char>(c)) ? 0 : 1;

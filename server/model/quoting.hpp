@@ -21,6 +21,10 @@ std::string QuoteInput(std::string_view input);
 // surrogate, a value beyond U+10FFFF).
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t at);
 
+// Characters (code points) in valid UTF-8 `text`; SIZE_MAX when it is not
+// valid UTF-8 (Utf8SequenceLength's rules).
+std::size_t Utf8Length(std::string_view text);
+
 // Characters (UTF-8 lead bytes and stray bytes) in `text`, without
 // validating it.
 std::size_t CountChars(std::string_view text);

@@ -5,15 +5,18 @@
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
 #include "config/config.hpp"
 #include "migrate/migration_files.hpp"
 #include "photoflow/v1/task_service.grpc.pb.h"
 #include "support/child_process.hpp"
+#include "support/error_details.hpp"
 #include "support/metrics_scrape.hpp"
 #include "support/row_lock.hpp"
 #include "support/test_database.hpp"
+#include "support/wire.hpp"
 
 namespace photoflow {
 namespace {
@@ -58,6 +61,48 @@ TEST(ServerProcessTest, LogsAreJsonLinesWithThePasswordMasked) {
   EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
   // The test cluster's password is "photoflow"; it must appear nowhere but the user name.
   EXPECT_EQ(server.Output().find(":photoflow@"), std::string::npos) << server.Output();
+}
+
+TEST(ServerProcessTest, AnUnparseableRequestIsInvalidArgumentAndTheLogStaysJson) {
+  TestSchema schema;
+  ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
+                      {{"DATABASE_URL", schema.url()},
+                       {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
+                       {"PHOTOFLOW_METRICS_LISTEN", ""}});
+  const auto serving = server.WaitForLine(R"("event":"serving")", kStartupTimeout);
+  ASSERT_TRUE(serving) << server.Output();
+  // A CreateTaskRequest whose task.title is not UTF-8: libprotobuf refuses
+  // it, and by default says so on stderr in plain text.
+  const std::string bytes = testing::LengthDelimited(
+      *v1::CreateTaskRequest::descriptor(), "task",
+      testing::LengthDelimited(*v1::Task::descriptor(), "title", "\xff\xfe"));
+  grpc::GenericStub stub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving)),
+                          grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kStartupTimeout);
+    grpc::Slice slice(bytes);
+    const grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/photoflow.v1.TaskService/CreateTask", grpc::StubOptions(), &request,
+                   &response, [&done](const grpc::Status& status) { done.set_value(status); });
+    const grpc::Status status = done.get_future().get();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    const testing::DecodedError details = testing::DecodeDetails(status);
+    ASSERT_EQ(details.violations.size(), 1U);
+    EXPECT_EQ(details.violations[0].first, "task.title");
+  }
+  server.Signal(SIGINT);
+  EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
+  const std::string output = server.Output();
+  EXPECT_EQ(output.find("libprotobuf"), std::string::npos) << output;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_TRUE(line.starts_with("{") && line.ends_with("}")) << line;
+  }
+  EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM \"Tasks\""), "0");
 }
 
 // A photoflow-server process with its own application_name, serving one task.

@@ -6,6 +6,17 @@
 namespace photoflow::model {
 namespace {
 
+TEST(QuotingTest, Utf8LengthCountsCharactersAndRejectsBadBytes) {
+  EXPECT_EQ(Utf8Length(""), 0U);
+  EXPECT_EQ(Utf8Length("abc"), 3U);
+  EXPECT_EQ(Utf8Length("Grüße"), 5U);
+  EXPECT_EQ(Utf8Length("📷x"), 2U);
+  EXPECT_EQ(Utf8Length("\xff"), SIZE_MAX);
+  EXPECT_EQ(Utf8Length("\xc3"), SIZE_MAX);          // truncated sequence
+  EXPECT_EQ(Utf8Length("\xc0\xaf"), SIZE_MAX);      // overlong "/"
+  EXPECT_EQ(Utf8Length("\xed\xa0\x80"), SIZE_MAX);  // surrogate
+}
+
 TEST(QuotingTest, ShortInputIsQuotedWhole) {
   EXPECT_EQ(QuoteInput("colour"), "'colour'");
   EXPECT_EQ(QuoteInput(""), "''");

@@ -49,17 +49,6 @@ TEST(ValidationTest, OneLineTextHasNoControlCharactersNotesMayBreakLines) {
   }
 }
 
-TEST(ValidationTest, Utf8LengthCountsCharactersAndRejectsBadBytes) {
-  EXPECT_EQ(Utf8Length(""), 0U);
-  EXPECT_EQ(Utf8Length("abc"), 3U);
-  EXPECT_EQ(Utf8Length("Grüße"), 5U);
-  EXPECT_EQ(Utf8Length("📷x"), 2U);
-  EXPECT_EQ(Utf8Length("\xff"), SIZE_MAX);
-  EXPECT_EQ(Utf8Length("\xc3"), SIZE_MAX);          // truncated sequence
-  EXPECT_EQ(Utf8Length("\xc0\xaf"), SIZE_MAX);      // overlong "/"
-  EXPECT_EQ(Utf8Length("\xed\xa0\x80"), SIZE_MAX);  // surrogate
-}
-
 TEST(ValidationTest, TextRulesNameTheField) {
   EXPECT_TRUE(CheckTextStatus("ok", Presence::kRequired, 500).ok());
   EXPECT_TRUE(CheckTextStatus("", Presence::kOptional, 500).ok());
