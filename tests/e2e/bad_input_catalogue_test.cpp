@@ -36,8 +36,7 @@ struct BadInput {
 
 std::string Bytes(const google::protobuf::Message& message) { return message.SerializeAsString(); }
 
-const std::string kInvalidUtf8 = "Wedding \xff\xfe";
-const std::string kUuid = "8b7e7a3c-0f5f-4c1e-9a57-2f1f7d1b2c3d";
+constexpr const char* kInvalidUtf8 = "Wedding \xff\xfe";
 
 v1::Task ValidTask() {
   v1::Task task;

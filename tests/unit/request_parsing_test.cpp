@@ -22,7 +22,7 @@ grpc::ByteBuffer BufferOf(const std::string& bytes, std::size_t pieces = 1) {
   for (std::size_t at = 0; at < bytes.size(); at += step) {
     slices.emplace_back(bytes.substr(at, step));
   }
-  return grpc::ByteBuffer(slices.data(), slices.size());
+  return {slices.data(), slices.size()};
 }
 
 // A CreateTaskRequest whose task.title is `title` byte for byte: protobuf's
