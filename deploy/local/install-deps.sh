@@ -24,6 +24,8 @@ PACKAGES=(
   libpqxx-dev libpq-dev
   # metrics, boost, TLS
   prometheus-cpp-dev libboost-dev libboost-system-dev libssl-dev
+  # test certificates (TLS, mTLS)
+  openssl
   # tests / benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # local services

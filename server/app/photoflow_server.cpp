@@ -4,13 +4,30 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
 #include "api/mapping.hpp"
+#include "app/tls_credentials.hpp"
 #include "common/periodic_task.hpp"
 
 namespace photoflow::app {
+namespace {
+
+// gRPC adds its reflection plugin to every builder once it is initialised
+// (process-wide); this option takes it out of one server's builder.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* /*args*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins,
+                  [](const auto& plugin) { return plugin->name() == "proto_server_reflection"; });
+  }
+};
+
+}  // namespace
 
 PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logger)
     : config_(config),
@@ -64,7 +81,10 @@ void PhotoflowServer::Start() {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(rpc_metrics_.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddListeningPort(config_.listen_address, grpc::InsecureServerCredentials(), &port_);
+  CheckTlsFiles(config_.tls);
+  builder.AddListeningPort(config_.listen_address,
+                           ServerCredentialsFor(config_.tls, config_.reload_interval), &port_);
+  if (!config_.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   // Limits that keep one client from hurting the rest (docs/operations.md).
   builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config_.max_concurrent_streams);
@@ -91,13 +111,24 @@ void PhotoflowServer::Start() {
       housekeeping_.get_executor(), config_.health_check_interval, logger_);
   health_monitor_->Start();
   if (database_stats_) database_stats_->Start();
-  logger_.Info("serving",
-               {{"listen", config_.listen_address},
-                {"port", port_},
-                {"metrics_port", metrics_port()},
-                {"database", config_.database.redacted},
-                {"connection_limit", config_.connection_limit},
-                {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
+  if (!config_.tls.enabled() && !IsLoopback(config_.listen_address)) {
+    logger_.Warn("plaintext",
+                 {{"listen", config_.listen_address},
+                  {"message",
+                   "gRPC is served without TLS on a non-loopback address: anyone on the network "
+                   "can read and change the traffic (set PHOTOFLOW_TLS_CERT and "
+                   "PHOTOFLOW_TLS_KEY)"}});
+  }
+  logger_.Info(
+      "serving",
+      {{"listen", config_.listen_address},
+       {"port", port_},
+       {"tls",
+        config_.tls.enabled() ? (config_.tls.client_ca_file.empty() ? "tls" : "mtls") : "off"},
+       {"metrics_port", metrics_port()},
+       {"database", config_.database.redacted},
+       {"connection_limit", config_.connection_limit},
+       {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
 }
 
 void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {

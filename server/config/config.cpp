@@ -87,6 +87,40 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.max_concurrent_streams = ParseWholeNumber(name, value, 1, 100000);
      }},
+    {"PHOTOFLOW_TLS_CERT", "--tls-cert", "FILE", "", "none: plaintext",
+     "Server certificate chain (PEM) for gRPC over TLS; needs PHOTOFLOW_TLS_KEY. Re-read when "
+     "the file changes.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.tls.cert_file = value;
+     }},
+    {"PHOTOFLOW_TLS_KEY", "--tls-key", "FILE", "", "none",
+     "Private key (PEM) of PHOTOFLOW_TLS_CERT.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.tls.key_file = value;
+     }},
+    {"PHOTOFLOW_TLS_CLIENT_CA", "--tls-client-ca", "FILE", "", "none: no client certificates",
+     "CA bundle (PEM) that client certificates must chain to: mutual TLS, every client must "
+     "present a valid certificate. Needs PHOTOFLOW_TLS_CERT.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.tls.client_ca_file = value;
+     }},
+    {"PHOTOFLOW_AUTH_TOKENS_FILE", "--auth-tokens-file", "FILE", "", "none: no authentication",
+     "Bearer tokens that may call the service: one `sha256-hex name scopes` line per caller "
+     "(`photoflow-server token` prints one). Re-read when the file changes or on SIGHUP.",
+     [](Config& config, std::string_view /*name*/, const std::string& value) {
+       config.auth_tokens_file = value;
+     }},
+    {"PHOTOFLOW_RELOAD_INTERVAL", "--reload-interval", "SECONDS", "10", "",
+     "How often the TLS files and the tokens file are checked for changes.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.reload_interval = ParseSeconds(name, value, 1, 86400);
+     }},
+    {"PHOTOFLOW_REFLECTION", "--reflection", "BOOL", "true", "",
+     "Serve gRPC server reflection (grpcurl, grpcui). It answers without a token: turn it off "
+     "where the API's shape is not for everyone.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.reflection = ParseBool(name, value);
+     }},
     {"PHOTOFLOW_SHUTDOWN_GRACE", "--shutdown-grace", "SECONDS", "10", "",
      "On SIGTERM/SIGINT, how long in-flight calls may take to finish.",
      [](Config& config, std::string_view name, const std::string& value) {
@@ -221,6 +255,14 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
     config.pool_max_waiters = 4 * config.connection_limit;
   }
   if (config.migrations_dir.empty()) config.migrations_dir = DefaultMigrationsDir();
+  if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+    throw std::invalid_argument("PHOTOFLOW_TLS_CERT and PHOTOFLOW_TLS_KEY go together: set both");
+  }
+  if (!config.tls.client_ca_file.empty() && config.tls.cert_file.empty()) {
+    throw std::invalid_argument(
+        "PHOTOFLOW_TLS_CLIENT_CA needs PHOTOFLOW_TLS_CERT and PHOTOFLOW_TLS_KEY (mutual TLS is "
+        "TLS)");
+  }
   return parsed;
 }
 

@@ -12,6 +12,14 @@
 
 namespace photoflow::config {
 
+// gRPC over TLS: all empty for plaintext.
+struct TlsFiles {
+  std::string cert_file;       // PEM certificate chain
+  std::string key_file;        // PEM private key
+  std::string client_ca_file;  // PEM CA bundle: set for mutual TLS
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 // Everything photoflow-server can be told, resolved to final values. The
 // defaults live in the settings table (config.cpp, one row per setting), not
 // here: ParseCommandLine fills every member.
@@ -36,6 +44,12 @@ struct Config {
   int max_message_bytes = 0;
   // Calls one HTTP/2 connection may have open at once.
   int max_concurrent_streams = 0;
+  TlsFiles tls;
+  // Empty: no authentication.
+  std::string auth_tokens_file;
+  // How often the TLS and tokens files are checked for changes.
+  std::chrono::milliseconds reload_interval{0};
+  bool reflection = true;
   std::chrono::milliseconds shutdown_grace{0};
   std::chrono::milliseconds health_check_interval{0};
   log::Level log_level = log::Level::kInfo;

@@ -98,11 +98,28 @@ TEST(ServerProcessTest, AnUnparseableRequestIsInvalidArgumentAndTheLogStaysJson)
   EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
   const std::string output = server.Output();
   EXPECT_EQ(output.find("libprotobuf"), std::string::npos) << output;
+  // On loopback, plaintext is no warning.
+  EXPECT_EQ(output.find(R"("event":"plaintext")"), std::string::npos) << output;
   std::istringstream lines(output);
   for (std::string line; std::getline(lines, line);) {
     EXPECT_TRUE(line.starts_with("{") && line.ends_with("}")) << line;
   }
   EXPECT_EQ(schema.QueryValue("SELECT count(*) FROM \"Tasks\""), "0");
+}
+
+TEST(ServerProcessTest, PlaintextOnANonLoopbackAddressIsAWarning) {
+  TestSchema schema;
+  ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
+                      {{"DATABASE_URL", schema.url()},
+                       {"PHOTOFLOW_LISTEN", "0.0.0.0:0"},
+                       {"PHOTOFLOW_METRICS_LISTEN", ""}});
+  const auto warning = server.WaitForLine(R"("event":"plaintext")", kStartupTimeout);
+  ASSERT_TRUE(warning) << server.Output();
+  EXPECT_NE(warning->find(R"("level":"warn")"), std::string::npos) << *warning;
+  EXPECT_NE(warning->find("PHOTOFLOW_TLS_CERT"), std::string::npos) << *warning;
+  ASSERT_TRUE(server.WaitForLine(R"("tls":"off")", kStartupTimeout)) << server.Output();
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
 }
 
 // A photoflow-server process with its own application_name, serving one task.

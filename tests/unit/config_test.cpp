@@ -66,6 +66,28 @@ TEST(ConfigTest, FlagsOverrideEnvironment) {
   EXPECT_EQ(config.log_level, log::Level::kWarn);
 }
 
+TEST(ConfigTest, TlsFilesGoTogether) {
+  const auto env = FakeEnvironment({{"DATABASE_URL", "postgresql://h/db"}});
+  const Config plain = ParseCommandLine({}, env).config;
+  EXPECT_FALSE(plain.tls.enabled());
+  EXPECT_TRUE(plain.auth_tokens_file.empty());
+  EXPECT_TRUE(plain.reflection);
+  EXPECT_EQ(plain.reload_interval, std::chrono::seconds(10));
+  const Config mutual =
+      ParseCommandLine({"--tls-cert=s.pem", "--tls-key=s.key", "--tls-client-ca=ca.pem",
+                        "--reflection=false", "--reload-interval=2"},
+                       env)
+          .config;
+  EXPECT_TRUE(mutual.tls.enabled());
+  EXPECT_EQ(mutual.tls.client_ca_file, "ca.pem");
+  EXPECT_FALSE(mutual.reflection);
+  EXPECT_EQ(mutual.reload_interval, std::chrono::seconds(2));
+  EXPECT_THROW(ParseCommandLine({"--tls-cert=s.pem"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--tls-key=s.key"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--tls-client-ca=ca.pem"}, env), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"--reload-interval=0"}, env), std::invalid_argument);
+}
+
 TEST(ConfigTest, PoolSettingsComeFromTheUrl) {
   const Config config =
       ParseCommandLine(
