@@ -105,8 +105,8 @@ constexpr Setting kSettings[] = {
        config.tls.client_ca_file = value;
      }},
     {"PHOTOFLOW_AUTH_TOKENS_FILE", "--auth-tokens-file", "FILE", "", "none: no authentication",
-     "Bearer tokens that may call the service: one `sha256-hex name scopes` line per caller "
-     "(`photoflow-server token` prints one). Re-read when the file changes or on SIGHUP.",
+     "Bearer tokens that may call the service: one 'sha256-hex name scopes' line per caller "
+     "(photoflow-server token prints one). Re-read when the file changes or on SIGHUP.",
      [](Config& config, std::string_view /*name*/, const std::string& value) {
        config.auth_tokens_file = value;
      }},
