@@ -1,9 +1,13 @@
-// photoflow-server: wiring, signals and graceful shutdown.
+// photoflow-server: wiring, signals (SIGTERM/SIGINT shut down, SIGHUP
+// reloads the tokens file) and graceful shutdown; `photoflow-server token`
+// makes a bearer token.
 #include <pthread.h>
 #include <csignal>
 #include <iostream>
+#include <string_view>
 
 #include "app/photoflow_server.hpp"
+#include "app/token_command.hpp"
 #include "config/config.hpp"
 #include "log/logger.hpp"
 #include "migrate/migration_files.hpp"
@@ -24,8 +28,13 @@ int main(int argc, char** argv) {
   sigemptyset(&shutdown_signals);
   sigaddset(&shutdown_signals, SIGTERM);
   sigaddset(&shutdown_signals, SIGINT);
+  sigaddset(&shutdown_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
 
+  if (argc > 1 && std::string_view(argv[1]) == "token") {
+    return app::RunTokenCommand(std::vector<std::string>(argv + 2, argv + argc), std::cout,
+                                std::cerr);
+  }
   config::ParsedCommandLine parsed;
   try {
     parsed = config::ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc),
@@ -54,7 +63,12 @@ int main(int argc, char** argv) {
     app::PhotoflowServer server(config, logger);
     server.Start();
     int signal_number = 0;
-    sigwait(&shutdown_signals, &signal_number);
+    for (;;) {
+      sigwait(&shutdown_signals, &signal_number);
+      if (signal_number != SIGHUP) break;
+      logger.Info("signal_received", {{"signal", "SIGHUP"}});
+      server.ReloadCredentials();
+    }
     logger.Info("signal_received", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
     server.Shutdown(config.shutdown_grace);
     return 0;

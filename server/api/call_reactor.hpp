@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/post.hpp>
 
+#include "api/call_observer.hpp"
 #include "api/unary_call.hpp"
 #include "db/pool.hpp"
 
@@ -54,18 +55,29 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   enum class Cancellation { kNone, kByClient, kAtDeadline };
   static constexpr std::chrono::milliseconds kDeadlineSlack{100};
 
-  // `messages` (the call's request and response) live as long as the reactor.
+  // `messages` (the call's request and response) live as long as the reactor;
+  // `observer` (may be null) hears how the call ended.
   CallReactor(db::ConnectionPool& pool, boost::asio::any_io_executor cancellations,
-              std::optional<Clock::time_point> deadline, std::unique_ptr<CallMessages> messages)
+              std::optional<Clock::time_point> deadline, std::unique_ptr<CallMessages> messages,
+              CallObserver* observer)
       : pool_(pool),
         cancellations_(std::move(cancellations)),
         deadline_(deadline),
-        messages_(std::move(messages)) {}
+        messages_(std::move(messages)),
+        observer_(observer) {}
 
   // Finishes the call: a successful one with its serialized response.
   void Complete(grpc::Status status) {
     if (status.ok()) status = messages_->SerializeResponse();
-    Finish(status);
+    Observe(observer_, *messages_, status.error_code());
+    Finish(status);  // the reactor may be gone once this returns
+  }
+
+  static void Observe(CallObserver* observer, const CallMessages& call, grpc::StatusCode code) {
+    if (observer == nullptr) return;
+    const CallMessages::Info& info = call.info;
+    observer->CallFinished({info.method, info.caller ? std::string_view(info.caller->name) : "",
+                            code, Clock::now() - info.started});
   }
 
   // For AcquireLimits::ticket: lets OnCancel end the call's wait.
@@ -152,6 +164,7 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   boost::asio::any_io_executor cancellations_;
   const std::optional<Clock::time_point> deadline_;
   const std::unique_ptr<CallMessages> messages_;
+  CallObserver* const observer_;
   const std::shared_ptr<db::ConnectionPool::WaitTicket> ticket_ =
       std::make_shared<db::ConnectionPool::WaitTicket>();
   std::mutex mutex_;

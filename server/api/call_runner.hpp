@@ -45,12 +45,14 @@ class CallRunner {
 
   // `cancellations` runs the PQcancel of calls their clients cancelled (it
   // may block; gRPC's threads must not).
+  // `calls` (may be null) hears how every call ended.
   CallRunner(db::ConnectionPool& pool, boost::asio::any_io_executor cancellations,
-             log::Logger& logger, BatchOptions batching = {})
+             log::Logger& logger, BatchOptions batching = {}, CallObserver* calls = nullptr)
       : pool_(pool),
         cancellations_(std::move(cancellations)),
         logger_(logger),
-        batching_(batching) {}
+        batching_(batching),
+        calls_(calls) {}
 
   // `work(db::Session&)` returns grpc::Status or throws: StatusError for API
   // errors; anything else is mapped by StatusFromException. It writes the
@@ -62,7 +64,7 @@ class CallRunner {
     limits.call_deadline = Deadline(context);
     // Deletes itself in OnDone.
     auto* reactor =
-        new CallReactor(pool_, cancellations_, limits.call_deadline, std::move(messages));
+        new CallReactor(pool_, cancellations_, limits.call_deadline, std::move(messages), calls_);
     limits.ticket = reactor->ticket();
     pool_.AsyncAcquire(
         limits,
@@ -100,7 +102,7 @@ class CallRunner {
     limits.call_deadline = Deadline(context);
     // Deletes itself in OnDone.
     auto* reactor =
-        new CallReactor(pool_, cancellations_, limits.call_deadline, std::move(messages));
+        new CallReactor(pool_, cancellations_, limits.call_deadline, std::move(messages), calls_);
     limits.ticket = reactor->ticket();
     auto waiting =
         std::make_shared<Waiting>(context, reactor, limits.call_deadline, std::move(call));
@@ -120,10 +122,11 @@ class CallRunner {
     return reactor;
   }
 
-  // Finishes a call at once, on the gRPC thread: for requests rejected before
+  // Finishes `call` at once, on the gRPC thread: for requests rejected before
   // any database work.
-  static grpc::ServerUnaryReactor* Reject(grpc::CallbackServerContext* context,
-                                          const grpc::Status& status) {
+  grpc::ServerUnaryReactor* Reject(grpc::CallbackServerContext* context, const CallMessages& call,
+                                   const grpc::Status& status) {
+    CallReactor::Observe(calls_, call, status.error_code());
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(status);
     return reactor;
@@ -268,6 +271,7 @@ class CallRunner {
   boost::asio::any_io_executor cancellations_;
   log::Logger& logger_;
   const BatchOptions batching_;
+  CallObserver* const calls_;
 };
 
 }  // namespace photoflow::api

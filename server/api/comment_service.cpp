@@ -79,38 +79,43 @@ std::vector<grpc::Status> CreateComments(db::Session& session,
 
 }  // namespace
 
-CommentService::CommentService(CallRunner& runner)
-    : runner_(runner), creates_("CreateComment", CreateComments) {}
+CommentService::CommentService(const MethodContext& methods)
+    : methods_(methods), runner_(methods.runner), creates_("CreateComment", CreateComments) {}
 
 // The raw methods gRPC calls: each parses its request, then runs the handler below.
 grpc::ServerUnaryReactor* CommentService::CreateComment(grpc::CallbackServerContext* context,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  return ServeParsed(this, &CommentService::CreateComment, context, request, response);
+  return ServeParsed(methods_, "CreateComment", auth::kTasksWrite, this,
+                     &CommentService::CreateComment, context, request, response);
 }
 
 grpc::ServerUnaryReactor* CommentService::GetComment(grpc::CallbackServerContext* context,
                                                      const grpc::ByteBuffer* request,
                                                      grpc::ByteBuffer* response) {
-  return ServeParsed(this, &CommentService::GetComment, context, request, response);
+  return ServeParsed(methods_, "GetComment", auth::kTasksRead, this, &CommentService::GetComment,
+                     context, request, response);
 }
 
 grpc::ServerUnaryReactor* CommentService::ListComments(grpc::CallbackServerContext* context,
                                                        const grpc::ByteBuffer* request,
                                                        grpc::ByteBuffer* response) {
-  return ServeParsed(this, &CommentService::ListComments, context, request, response);
+  return ServeParsed(methods_, "ListComments", auth::kTasksRead, this,
+                     &CommentService::ListComments, context, request, response);
 }
 
 grpc::ServerUnaryReactor* CommentService::UpdateComment(grpc::CallbackServerContext* context,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  return ServeParsed(this, &CommentService::UpdateComment, context, request, response);
+  return ServeParsed(methods_, "UpdateComment", auth::kTasksWrite, this,
+                     &CommentService::UpdateComment, context, request, response);
 }
 
 grpc::ServerUnaryReactor* CommentService::DeleteComment(grpc::CallbackServerContext* context,
                                                         const grpc::ByteBuffer* request,
                                                         grpc::ByteBuffer* response) {
-  return ServeParsed(this, &CommentService::DeleteComment, context, request, response);
+  return ServeParsed(methods_, "DeleteComment", auth::kTasksWrite, this,
+                     &CommentService::DeleteComment, context, request, response);
 }
 
 grpc::ServerUnaryReactor* CommentService::CreateComment(
@@ -122,7 +127,7 @@ grpc::ServerUnaryReactor* CommentService::CreateComment(
     CheckFields(CommentBinding(), request->comment(), kCreatedFields, "comment.");
     CheckRequestId(request->request_id());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   if (request->request_id().empty()) {
     return runner_.RunBatched(context, std::move(call), creates_, CreateCall{request, response});
@@ -141,7 +146,7 @@ grpc::ServerUnaryReactor* CommentService::GetComment(
   try {
     CheckId("id", request->id());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   return runner_.Run(context, std::move(call), [request, response](db::Session& session) {
     const std::optional<store::CommentRow> row = session.ReadStatement(
@@ -165,7 +170,7 @@ grpc::ServerUnaryReactor* CommentService::ListComments(
     page_size = PageSize(request->page_size());
     after_id = DecodeLastId(request->page_token(), scope);
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   return runner_.Run(context, std::move(call), [=](db::Session& session) {
     const int32_t task_id = request->task_id();
@@ -201,7 +206,7 @@ grpc::ServerUnaryReactor* CommentService::UpdateComment(
     // Text is the only field a comment update can change.
     updates_text = (fields & model::Bit(model::kCommentText)) != 0;
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   return runner_.Run(
       context, std::move(call), [request, response, updates_text](db::Session& session) {
@@ -224,7 +229,7 @@ grpc::ServerUnaryReactor* CommentService::DeleteComment(
   try {
     CheckId("id", request->id());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   return runner_.Run(context, std::move(call), [request](db::Session& session) {
     const bool deleted = session.WriteStatement(

@@ -23,7 +23,7 @@ using RawCommentService = v1::CommentService::WithRawCallbackMethod_CreateCommen
 // and delete changes the task's amount_of_comments in the same transaction.
 class CommentService final : public RawCommentService {
  public:
-  explicit CommentService(CallRunner& runner);
+  explicit CommentService(const MethodContext& methods);
 
   // What a batch of CreateComment calls (without request_id) needs of each
   // call (CallBatch).
@@ -62,6 +62,7 @@ class CommentService final : public RawCommentService {
       grpc::CallbackServerContext* context,
       ParsedCall<v1::DeleteCommentRequest, google::protobuf::Empty> call);
 
+  MethodContext methods_;
   CallRunner& runner_;
   CallBatch<CreateCall> creates_;
 };

@@ -6,6 +6,7 @@
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/server_callback.h>
 
+#include "api/call_authorizer.hpp"
 #include "api/call_runner.hpp"
 #include "api/request_parsing.hpp"
 #include "api/unary_call.hpp"
@@ -16,19 +17,33 @@ namespace photoflow::api {
 template <typename Request, typename Response>
 using ParsedCall = std::unique_ptr<UnaryCall<Request, Response>>;
 
-// Serves a raw (ByteBuffer) unary method: parses the request and hands the
-// call to `(service->*handler)(context, ParsedCall)`, or answers bytes it
-// cannot parse with INVALID_ARGUMENT (ParseRequest) on the spot.
+// What every method of the services shares: who may call, and where calls run.
+struct MethodContext {
+  CallRunner& runner;
+  const CallAuthorizer& authorizer;
+};
+
+// Serves a raw (ByteBuffer) unary method `method` that needs `scope`: checks
+// the caller's token, parses the request and hands the call to
+// `(service->*handler)(context, ParsedCall)`. A caller without the scope, or
+// bytes it cannot parse (INVALID_ARGUMENT, ParseRequest), are answered on
+// the spot; an unauthenticated caller learns nothing of the request's shape.
 template <typename Service, typename Request, typename Response>
 grpc::ServerUnaryReactor* ServeParsed(
-    Service* service,
+    const MethodContext& methods, std::string_view method, auth::Scope scope, Service* service,
     grpc::ServerUnaryReactor* (Service::*handler)(grpc::CallbackServerContext*,
                                                   ParsedCall<Request, Response>),
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes,
     grpc::ByteBuffer* response_bytes) {
   auto call = std::make_unique<UnaryCall<Request, Response>>(response_bytes);
+  call->info.method = method;
+  try {
+    call->info.caller = methods.authorizer.Authorize(*context, scope);
+  } catch (const StatusError& error) {
+    return methods.runner.Reject(context, *call, error.status());
+  }
   const grpc::Status parsed = ParseRequest(*request_bytes, &call->request);
-  if (!parsed.ok()) return CallRunner::Reject(context, parsed);
+  if (!parsed.ok()) return methods.runner.Reject(context, *call, parsed);
   return (service->*handler)(context, std::move(call));
 }
 

@@ -197,38 +197,46 @@ std::vector<grpc::Status> GetTasks(db::Session& session,
 
 }  // namespace
 
-TaskService::TaskService(CallRunner& runner)
-    : runner_(runner), gets_("GetTask", GetTasks), creates_("CreateTask", CreateTasks) {}
+TaskService::TaskService(const MethodContext& methods)
+    : methods_(methods),
+      runner_(methods.runner),
+      gets_("GetTask", GetTasks),
+      creates_("CreateTask", CreateTasks) {}
 
 // The raw methods gRPC calls: each parses its request, then runs the handler below.
 grpc::ServerUnaryReactor* TaskService::CreateTask(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
-  return ServeParsed(this, &TaskService::CreateTask, context, request, response);
+  return ServeParsed(methods_, "CreateTask", auth::kTasksWrite, this, &TaskService::CreateTask,
+                     context, request, response);
 }
 
 grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* context,
                                                const grpc::ByteBuffer* request,
                                                grpc::ByteBuffer* response) {
-  return ServeParsed(this, &TaskService::GetTask, context, request, response);
+  return ServeParsed(methods_, "GetTask", auth::kTasksRead, this, &TaskService::GetTask, context,
+                     request, response);
 }
 
 grpc::ServerUnaryReactor* TaskService::ListTasks(grpc::CallbackServerContext* context,
                                                  const grpc::ByteBuffer* request,
                                                  grpc::ByteBuffer* response) {
-  return ServeParsed(this, &TaskService::ListTasks, context, request, response);
+  return ServeParsed(methods_, "ListTasks", auth::kTasksRead, this, &TaskService::ListTasks,
+                     context, request, response);
 }
 
 grpc::ServerUnaryReactor* TaskService::UpdateTask(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
-  return ServeParsed(this, &TaskService::UpdateTask, context, request, response);
+  return ServeParsed(methods_, "UpdateTask", auth::kTasksWrite, this, &TaskService::UpdateTask,
+                     context, request, response);
 }
 
 grpc::ServerUnaryReactor* TaskService::DeleteTask(grpc::CallbackServerContext* context,
                                                   const grpc::ByteBuffer* request,
                                                   grpc::ByteBuffer* response) {
-  return ServeParsed(this, &TaskService::DeleteTask, context, request, response);
+  return ServeParsed(methods_, "DeleteTask", auth::kTasksWrite, this, &TaskService::DeleteTask,
+                     context, request, response);
 }
 
 grpc::ServerUnaryReactor* TaskService::CreateTask(
@@ -240,7 +248,7 @@ grpc::ServerUnaryReactor* TaskService::CreateTask(
     CheckWritableFields(request->task(), model::kWritableTaskFields);
     CheckRequestId(request->request_id());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   if (request->request_id().empty()) {
     return runner_.RunBatched(context, std::move(call), creates_, CreateCall{request, response});
@@ -261,7 +269,7 @@ grpc::ServerUnaryReactor* TaskService::GetTask(grpc::CallbackServerContext* cont
     CheckId("id", request->id());
     mask = ParseTaskReadMask(request->read_mask());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   if (!IncludesComments(mask)) {
     return runner_.RunBatched(context, std::move(call), gets_, GetCall{request, response, mask});
@@ -291,7 +299,7 @@ grpc::ServerUnaryReactor* TaskService::ListTasks(
     list = BuildListQuery(*request);
     mask = ParseTaskReadMask(request->read_mask());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   // The page token needs the sort keys of the last row, whatever the mask says.
   model::FieldSet columns = mask.columns;
@@ -325,7 +333,7 @@ grpc::ServerUnaryReactor* TaskService::UpdateTask(
     columns = ParseUpdateMask(kTaskFields, request->update_mask());
     CheckWritableFields(request->task(), columns);
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   return runner_.Run(context, std::move(call), [request, response, columns](db::Session& session) {
     const v1::Task& task = request->task();
@@ -364,7 +372,7 @@ grpc::ServerUnaryReactor* TaskService::DeleteTask(
   try {
     CheckId("id", request->id());
   } catch (const StatusError& error) {
-    return CallRunner::Reject(context, error.status());
+    return runner_.Reject(context, *call, error.status());
   }
   return runner_.Run(context, std::move(call), [request](db::Session& session) {
     // One DELETE (ON DELETE CASCADE takes the comments with it); the Exists

@@ -22,7 +22,7 @@ using RawTaskService = v1::TaskService::WithRawCallbackMethod_CreateTask<
 // thread, runs SQL on the worker pool.
 class TaskService final : public RawTaskService {
  public:
-  explicit TaskService(CallRunner& runner);
+  explicit TaskService(const MethodContext& methods);
 
   // What a batch of GetTask (read masks without comments) or CreateTask
   // (without request_id) calls needs of each call (CallBatch).
@@ -65,6 +65,7 @@ class TaskService final : public RawTaskService {
       grpc::CallbackServerContext* context,
       ParsedCall<v1::DeleteTaskRequest, google::protobuf::Empty> call);
 
+  MethodContext methods_;
   CallRunner& runner_;
   CallBatch<GetCall> gets_;
   CallBatch<CreateCall> creates_;

@@ -1,8 +1,14 @@
 #pragma once
 
+#include <chrono>
+#include <memory>
+#include <string_view>
+
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/status.h>
+
+#include "auth/tokens.hpp"
 
 namespace photoflow::api {
 
@@ -17,6 +23,14 @@ class CallMessages {
   // Writes the response into the call's response buffer; called once, just
   // before a successful call finishes.
   virtual grpc::Status SerializeResponse() = 0;
+
+  // What the access log and the per-caller metrics say of the call.
+  struct Info {
+    std::string_view method;                     // "CreateTask"
+    std::shared_ptr<const auth::Caller> caller;  // null until authorized
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  };
+  Info info;
 };
 
 template <typename Request, typename Response>

@@ -27,11 +27,24 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
   }
 };
 
+std::unique_ptr<auth::TokenRegistry> LoadTokens(const config::Config& config) {
+  if (config.auth_tokens_file.empty()) return nullptr;
+  return std::make_unique<auth::TokenRegistry>(config.auth_tokens_file);
+}
+
+const char* TlsMode(const config::TlsFiles& tls) {
+  if (!tls.enabled()) return "off";
+  return tls.client_ca_file.empty() ? "tls" : "mtls";
+}
+
 }  // namespace
 
 PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logger)
     : config_(config),
       logger_(logger),
+      tokens_(LoadTokens(config)),
+      caller_metrics_(tokens_ ? std::make_unique<metrics::CallerMetrics>(*registry_) : nullptr),
+      call_log_(logger, config.access_log, caller_metrics_.get()),
       workers_(static_cast<size_t>(config.connection_limit)),
       pool_(db::PoolOptions{.libpq_url = config.database.libpq_url,
                             .schema = config.database.schema,
@@ -44,9 +57,11 @@ PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logg
                             .statements = &statement_metrics_},
             workers_.get_executor(), pool_timers_.get_executor(), logger),
       runner_(pool_, cancellations_.get_executor(), logger,
-              {.max_calls = config.batch_max_calls, .observer = &batch_metrics_}),
-      task_service_(runner_),
-      comment_service_(runner_),
+              {.max_calls = config.batch_max_calls, .observer = &batch_metrics_},
+              // Only with something to tell: no per-call cost otherwise.
+              config.access_log || tokens_ ? &call_log_ : nullptr),
+      task_service_(methods_),
+      comment_service_(methods_),
       pool_gauges_(std::make_shared<metrics::PoolGauges>([this] { return pool_.stats(); })),
       process_metrics_(
           std::make_shared<metrics::ProcessMetrics>(metrics::ProcessMetrics::CurrentBuild())) {
@@ -111,6 +126,17 @@ void PhotoflowServer::Start() {
       housekeeping_.get_executor(), config_.health_check_interval, logger_);
   health_monitor_->Start();
   if (database_stats_) database_stats_->Start();
+  if (tokens_) {
+    tokens_reload_ = std::make_unique<common::PeriodicTask>(
+        housekeeping_.get_executor(), config_.reload_interval,
+        [this] { LogReload(tokens_->Reload(/*force=*/false)); });
+    tokens_reload_->Start();
+  } else {
+    logger_.Warn("authentication_off",
+                 {{"message",
+                   "every client may call every method: set PHOTOFLOW_AUTH_TOKENS_FILE "
+                   "(docs/security.md)"}});
+  }
   if (!config_.tls.enabled() && !IsLoopback(config_.listen_address)) {
     logger_.Warn("plaintext",
                  {{"listen", config_.listen_address},
@@ -119,16 +145,32 @@ void PhotoflowServer::Start() {
                    "can read and change the traffic (set PHOTOFLOW_TLS_CERT and "
                    "PHOTOFLOW_TLS_KEY)"}});
   }
-  logger_.Info(
-      "serving",
-      {{"listen", config_.listen_address},
-       {"port", port_},
-       {"tls",
-        config_.tls.enabled() ? (config_.tls.client_ca_file.empty() ? "tls" : "mtls") : "off"},
-       {"metrics_port", metrics_port()},
-       {"database", config_.database.redacted},
-       {"connection_limit", config_.connection_limit},
-       {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
+  logger_.Info("serving",
+               {{"listen", config_.listen_address},
+                {"port", port_},
+                {"tls", TlsMode(config_.tls)},
+                {"auth", tokens_ ? "tokens" : "off"},
+                {"metrics_port", metrics_port()},
+                {"database", config_.database.redacted},
+                {"connection_limit", config_.connection_limit},
+                {"pool_timeout_ms", static_cast<int64_t>(config_.pool_timeout.count())}});
+}
+
+void PhotoflowServer::ReloadCredentials() {
+  if (!tokens_) return;
+  LogReload(tokens_->Reload(/*force=*/true));
+}
+
+void PhotoflowServer::LogReload(const auth::TokenRegistry::ReloadResult& result) {
+  if (!result.error.empty()) {
+    logger_.Error("tokens_reload_failed",
+                  {{"file", tokens_->path()},
+                   {"error", result.error},
+                   {"tokens_in_force", static_cast<int64_t>(result.tokens)}});
+  } else if (result.reloaded) {
+    logger_.Info("tokens_reloaded",
+                 {{"file", tokens_->path()}, {"tokens", static_cast<int64_t>(result.tokens)}});
+  }
 }
 
 void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
@@ -137,6 +179,7 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
   if (server_) {
     logger_.Info("shutting_down", {{"grace_ms", static_cast<int64_t>(grace.count())}});
     health_monitor_->Stop();
+    if (tokens_reload_) tokens_reload_->Stop();
     if (database_stats_) database_stats_->Stop();
     server_->GetHealthCheckService()->Shutdown();
     // gRPC cancels the calls still running at the deadline but then waits for

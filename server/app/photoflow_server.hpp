@@ -9,15 +9,20 @@
 #include <prometheus/registry.h>
 #include <boost/asio/thread_pool.hpp>
 
+#include "api/call_authorizer.hpp"
 #include "api/call_runner.hpp"
 #include "api/comment_service.hpp"
 #include "api/protobuf_log.hpp"
 #include "api/task_service.hpp"
+#include "app/call_log.hpp"
 #include "app/health_monitor.hpp"
+#include "auth/token_registry.hpp"
+#include "common/periodic_task.hpp"
 #include "config/config.hpp"
 #include "db/pool.hpp"
 #include "log/logger.hpp"
 #include "metrics/batch_metrics.hpp"
+#include "metrics/caller_metrics.hpp"
 #include "metrics/database_stats_collector.hpp"
 #include "metrics/metrics_endpoint.hpp"
 #include "metrics/pool_metrics.hpp"
@@ -51,11 +56,17 @@ class PhotoflowServer {
   // are cancelled, so shutdown is bounded. Idempotent.
   void Shutdown(std::chrono::milliseconds grace);
 
+  // Re-reads the tokens file now (SIGHUP). gRPC re-reads the TLS files on
+  // its own, every reload_interval.
+  void ReloadCredentials();
+
   db::ConnectionPool& pool() { return pool_; }
   // nullptr when metrics are off.
   metrics::DatabaseStatsCollector* database_stats() { return database_stats_.get(); }
 
  private:
+  void LogReload(const auth::TokenRegistry::ReloadResult& result);
+
   const config::Config config_;
   log::Logger& logger_;
   // libprotobuf's own warnings go to the JSON log while the server exists.
@@ -66,6 +77,11 @@ class PhotoflowServer {
   metrics::PoolMetrics pool_metrics_{*registry_};
   metrics::StatementMetrics statement_metrics_{*registry_};
   metrics::BatchMetrics batch_metrics_{*registry_};
+  // Authentication: the tokens file, when one is configured.
+  std::unique_ptr<auth::TokenRegistry> tokens_;
+  api::CallAuthorizer authorizer_{tokens_.get()};
+  std::unique_ptr<metrics::CallerMetrics> caller_metrics_;
+  CallLog call_log_;
   // Both before pool_, which posts to them. Workers run SQL, one per
   // connection; the single timer thread runs pool timeouts and refusals, which
   // must fire even while every worker is busy.
@@ -79,6 +95,7 @@ class PhotoflowServer {
   boost::asio::thread_pool housekeeping_{1};
   db::ConnectionPool pool_;
   api::CallRunner runner_;
+  api::MethodContext methods_{runner_, authorizer_};
   api::TaskService task_service_;
   api::CommentService comment_service_;
   std::shared_ptr<metrics::PoolGauges> pool_gauges_;
@@ -87,6 +104,7 @@ class PhotoflowServer {
   std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<HealthMonitor> health_monitor_;
+  std::unique_ptr<common::PeriodicTask> tokens_reload_;
   int port_ = 0;
   bool shut_down_ = false;
 };

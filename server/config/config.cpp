@@ -121,6 +121,11 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.reflection = ParseBool(name, value);
      }},
+    {"PHOTOFLOW_ACCESS_LOG", "--access-log", "", "false", "",
+     "Log one rpc line per call: method, caller, gRPC code and duration (never a token).",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.access_log = ParseBool(name, value);
+     }},
     {"PHOTOFLOW_SHUTDOWN_GRACE", "--shutdown-grace", "SECONDS", "10", "",
      "On SIGTERM/SIGINT, how long in-flight calls may take to finish.",
      [](Config& config, std::string_view name, const std::string& value) {

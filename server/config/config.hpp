@@ -50,6 +50,8 @@ struct Config {
   // How often the TLS and tokens files are checked for changes.
   std::chrono::milliseconds reload_interval{0};
   bool reflection = true;
+  // An "rpc" log line for every call of the services.
+  bool access_log = false;
   std::chrono::milliseconds shutdown_grace{0};
   std::chrono::milliseconds health_check_interval{0};
   log::Level log_level = log::Level::kInfo;

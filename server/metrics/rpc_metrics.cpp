@@ -16,6 +16,15 @@ constexpr std::array<const char*, 17> kCodeNames = {
     "Aborted",  "OutOfRange",      "Unimplemented",    "Internal",          "Unavailable",
     "DataLoss", "Unauthenticated",
 };
+}  // namespace
+
+std::string_view GrpcCodeLabel(int code) {
+  return code >= 0 && static_cast<std::size_t>(code) < kCodeNames.size()
+             ? kCodeNames.at(static_cast<std::size_t>(code))
+             : "Unknown";
+}
+
+namespace {
 
 // Prometheus' default buckets, as go-grpc-prometheus uses them.
 const prometheus::Histogram::BucketBoundaries& HandlingBuckets() {

@@ -14,6 +14,9 @@
 
 namespace photoflow::metrics {
 
+// A gRPC status code as the grpc_code label shows it ("InvalidArgument").
+std::string_view GrpcCodeLabel(int code);
+
 // Server RPC metrics named and labelled as go-grpc-prometheus names them, so
 // that existing gRPC dashboards and alerts work unchanged:
 // grpc_server_{started,handled,msg_received,msg_sent}_total and

@@ -16,20 +16,21 @@ ALLOWED = {
     "model": set(),
     "log": set(),
     "common": set(),
+    "auth": set(),
     "query": {"model"},
     "config": {"log"},
     "db": {"log"},
     "store": {"db", "model", "log"},
     "migrate": {"db", "log", "common", "config"},
-    "api": {"store", "db", "query", "model", "log", "common"},
+    "api": {"store", "db", "query", "model", "log", "common", "auth"},
     "metrics": {"store", "db", "model", "log", "common"},
-    "app": {"api", "metrics", "config", "db", "store", "model", "log", "common", "migrate"},
+    "app": {"api", "metrics", "config", "db", "store", "model", "log", "common", "migrate", "auth"},
 }
 # Layers that must not see the transport or its messages.
-TRANSPORT_FREE = {"model", "log", "common", "query", "config", "db", "store", "migrate"}
+TRANSPORT_FREE = {"model", "log", "common", "query", "config", "db", "store", "migrate", "auth"}
 TRANSPORT = re.compile(r"^(grpc|grpcpp|prometheus|google/protobuf|google/rpc|photoflow/v1)/")
 # Layers that must not see libpq/libpqxx either.
-DATABASE_FREE = {"model", "log", "common", "query", "config"}
+DATABASE_FREE = {"model", "log", "common", "query", "config", "auth"}
 DATABASE = re.compile(r"^(pqxx|libpq-fe\.h|postgresql)")
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
