@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "api/rpc_status.hpp"
-#include "api/status_error.hpp"
 
 namespace photoflow::api {
 namespace {
@@ -25,36 +24,40 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-[[noreturn]] void ThrowUnauthenticated(const char* message, std::string_view reason) {
-  throw StatusError(MakeStatus(grpc::StatusCode::UNAUTHENTICATED, message, reason));
+grpc::Status Unauthenticated(const char* message, std::string_view reason) {
+  return MakeStatus(grpc::StatusCode::UNAUTHENTICATED, message, reason);
 }
 
 }  // namespace
 
-std::shared_ptr<const auth::Caller> CallAuthorizer::Authorize(
-    const grpc::CallbackServerContext& context, auth::Scope needed) const {
-  if (tokens_ == nullptr) return Anonymous();
+grpc::Status CallAuthorizer::Authorize(const grpc::CallbackServerContext& context,
+                                       auth::Scope needed,
+                                       std::shared_ptr<const auth::Caller>* caller) const {
+  if (tokens_ == nullptr) {
+    *caller = Anonymous();
+    return grpc::Status::OK;
+  }
   const auto& metadata = context.client_metadata();
   const auto header = metadata.find("authorization");
   if (header == metadata.end()) {
-    ThrowUnauthenticated("a bearer token is required (authorization: Bearer <token>)",
-                         "TOKEN_MISSING");
+    return Unauthenticated("a bearer token is required (authorization: Bearer <token>)",
+                           "TOKEN_MISSING");
   }
   const std::string_view value(header->second.data(), header->second.size());
   constexpr std::string_view kScheme = "bearer ";
   if (value.size() <= kScheme.size() ||
       !EqualsIgnoringCase(value.substr(0, kScheme.size()), kScheme)) {
-    ThrowUnauthenticated("the authorization metadata must be 'Bearer <token>'", "TOKEN_MISSING");
+    return Unauthenticated("the authorization metadata must be 'Bearer <token>'", "TOKEN_MISSING");
   }
-  std::shared_ptr<const auth::Caller> caller = tokens_->Authenticate(value.substr(kScheme.size()));
-  if (!caller) ThrowUnauthenticated("the bearer token is not known", "TOKEN_UNKNOWN");
-  if (!auth::Allows(caller->scopes, needed)) {
-    throw StatusError(MakeStatus(
+  *caller = tokens_->Authenticate(value.substr(kScheme.size()));
+  if (!*caller) return Unauthenticated("the bearer token is not known", "TOKEN_UNKNOWN");
+  if (!auth::Allows((*caller)->scopes, needed)) {
+    return MakeStatus(
         grpc::StatusCode::PERMISSION_DENIED,
-        "caller '" + caller->name + "' lacks the scope " + std::string(auth::ScopeName(needed)),
-        "SCOPE_MISSING"));
+        "caller '" + (*caller)->name + "' lacks the scope " + std::string(auth::ScopeName(needed)),
+        "SCOPE_MISSING");
   }
-  return caller;
+  return grpc::Status::OK;
 }
 
 }  // namespace photoflow::api

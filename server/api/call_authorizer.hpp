@@ -17,12 +17,12 @@ class CallAuthorizer {
   // caller with every scope.
   explicit CallAuthorizer(const auth::TokenRegistry* tokens) : tokens_(tokens) {}
 
-  // The caller; throws StatusError: UNAUTHENTICATED (reason TOKEN_MISSING or
+  // OK when the call may go on; UNAUTHENTICATED (reason TOKEN_MISSING or
   // TOKEN_UNKNOWN) without a known token, PERMISSION_DENIED (SCOPE_MISSING)
-  // when its scopes do not allow `needed`. The token never appears in the
-  // error or the log.
-  std::shared_ptr<const auth::Caller> Authorize(const grpc::CallbackServerContext& context,
-                                                auth::Scope needed) const;
+  // when its scopes do not allow `needed`. Sets `caller` whenever the token is
+  // known. The token never appears in the error or the log.
+  grpc::Status Authorize(const grpc::CallbackServerContext& context, auth::Scope needed,
+                         std::shared_ptr<const auth::Caller>* caller) const;
 
   bool enabled() const { return tokens_ != nullptr; }
 

@@ -37,11 +37,8 @@ grpc::ServerUnaryReactor* ServeParsed(
     grpc::ByteBuffer* response_bytes) {
   auto call = std::make_unique<UnaryCall<Request, Response>>(response_bytes);
   call->info.method = method;
-  try {
-    call->info.caller = methods.authorizer.Authorize(*context, scope);
-  } catch (const StatusError& error) {
-    return methods.runner.Reject(context, *call, error.status());
-  }
+  const grpc::Status authorized = methods.authorizer.Authorize(*context, scope, &call->info.caller);
+  if (!authorized.ok()) return methods.runner.Reject(context, *call, authorized);
   const grpc::Status parsed = ParseRequest(*request_bytes, &call->request);
   if (!parsed.ok()) return methods.runner.Reject(context, *call, parsed);
   return (service->*handler)(context, std::move(call));

@@ -68,7 +68,7 @@ TEST(ServerProcessTest, AnUnparseableRequestIsInvalidArgumentAndTheLogStaysJson)
   ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
                       {{"DATABASE_URL", schema.url()},
                        {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
-                       {"PHOTOFLOW_METRICS_LISTEN", ""}});
+                       {"PHOTOFLOW_METRICS_LISTEN", "127.0.0.1:0"}});
   const auto serving = server.WaitForLine(R"("event":"serving")", kStartupTimeout);
   ASSERT_TRUE(serving) << server.Output();
   // A CreateTaskRequest whose task.title is not UTF-8: libprotobuf refuses
@@ -112,7 +112,7 @@ TEST(ServerProcessTest, PlaintextOnANonLoopbackAddressIsAWarning) {
   ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
                       {{"DATABASE_URL", schema.url()},
                        {"PHOTOFLOW_LISTEN", "0.0.0.0:0"},
-                       {"PHOTOFLOW_METRICS_LISTEN", ""}});
+                       {"PHOTOFLOW_METRICS_LISTEN", "127.0.0.1:0"}});
   const auto warning = server.WaitForLine(R"("event":"plaintext")", kStartupTimeout);
   ASSERT_TRUE(warning) << server.Output();
   EXPECT_NE(warning->find(R"("level":"warn")"), std::string::npos) << *warning;
