@@ -16,13 +16,25 @@ int32_t AnyTask(const Board& board, Slot& slot) {
 
 }  // namespace
 
-Connection::Connection(std::shared_ptr<grpc::Channel> channel_)
+Connection::Connection(std::shared_ptr<grpc::Channel> channel_, std::string token_)
     : channel(std::move(channel_)),
+      token(std::move(token_)),
       tasks(v1::TaskService::NewStub(channel)),
       comments(v1::CommentService::NewStub(channel)),
       generic(std::make_unique<grpc::GenericStub>(channel)) {}
 
-std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int count) {
+std::unique_ptr<grpc::ClientContext> Connection::NewContext(
+    std::chrono::milliseconds deadline) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + deadline);
+  client::AddToken(*context, token);
+  return context;
+}
+
+std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int count,
+                                                 const client::ChannelSecurity& security) {
+  const std::shared_ptr<grpc::ChannelCredentials> credentials =
+      client::ChannelCredentialsFor(security);
   std::vector<std::unique_ptr<Connection>> connections;
   for (int i = 0; i < count; ++i) {
     grpc::ChannelArguments arguments;
@@ -30,7 +42,7 @@ std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int
     // one HTTP/2 connection.
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     connections.push_back(std::make_unique<Connection>(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments)));
+        grpc::CreateCustomChannel(address, credentials, arguments), security.token));
   }
   return connections;
 }
@@ -54,8 +66,7 @@ v1::Task NewTask(std::mt19937_64& random, int columns) {
 
 void StartCall(const std::string& scenario, const Board& board, Connection& connection, Slot& slot,
                std::chrono::milliseconds deadline, Done done) {
-  slot.context = std::make_unique<grpc::ClientContext>();
-  slot.context->set_deadline(std::chrono::system_clock::now() + deadline);
+  slot.context = connection.NewContext(deadline);
   grpc::ClientContext* context = slot.context.get();
   if (scenario == "get") {
     slot.get.set_id(AnyTask(board, slot));

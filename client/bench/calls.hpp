@@ -14,19 +14,26 @@
 #include "photoflow/v1/comment_service.grpc.pb.h"
 #include "photoflow/v1/task_service.grpc.pb.h"
 
+#include "shared/channel_security.hpp"
+
 namespace photoflow::bench {
 
 // The stubs of one connection.
 struct Connection {
-  explicit Connection(std::shared_ptr<grpc::Channel> channel);
+  Connection(std::shared_ptr<grpc::Channel> channel, std::string token);
+  // A context for one call: `deadline` from now, and the bearer token.
+  std::unique_ptr<grpc::ClientContext> NewContext(std::chrono::milliseconds deadline) const;
   std::shared_ptr<grpc::Channel> channel;
+  std::string token;
   std::unique_ptr<v1::TaskService::Stub> tasks;
   std::unique_ptr<v1::CommentService::Stub> comments;
   std::unique_ptr<grpc::GenericStub> generic;  // grpc.health.v1.Health/Check, without codegen
 };
 
-// `count` connections to `address`, each its own HTTP/2 connection.
-std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int count);
+// `count` connections to `address`, each its own HTTP/2 connection, secured
+// as `security` says.
+std::vector<std::unique_ptr<Connection>> Connect(const std::string& address, int count,
+                                                 const client::ChannelSecurity& security);
 
 // What the calls of one scenario need to know about the board.
 struct Board {

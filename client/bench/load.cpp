@@ -190,10 +190,9 @@ std::vector<int32_t> ReadTaskIds(Connection& connection, int max,
   request.set_order_by("id");
   request.mutable_read_mask()->add_paths("id");
   while (static_cast<int>(ids.size()) < max) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    const auto context = connection.NewContext(deadline);
     v1::ListTasksResponse page;
-    const grpc::Status status = connection.tasks->ListTasks(&context, request, &page);
+    const grpc::Status status = connection.tasks->ListTasks(context.get(), request, &page);
     if (!status.ok()) {
       throw std::runtime_error("ListTasks failed: " + status.error_message().substr(0, 200));
     }
@@ -212,10 +211,9 @@ std::string ListPageToken(Connection& connection, int page, std::chrono::millise
     v1::ListTasksRequest request;
     SetUnfinishedByDueDate(request, token);
     request.mutable_read_mask()->add_paths("id");
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + deadline);
+    const auto context = connection.NewContext(deadline);
     v1::ListTasksResponse response;
-    const grpc::Status status = connection.tasks->ListTasks(&context, request, &response);
+    const grpc::Status status = connection.tasks->ListTasks(context.get(), request, &response);
     if (!status.ok()) {
       throw std::runtime_error("ListTasks failed: " + status.error_message().substr(0, 200));
     }

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   Options options;
   try {
     options = ParseOptions(std::vector<std::string>(argv + 1, argv + argc),
-                           std::getenv("PHOTOFLOW_ADDR"));  // NOLINT(concurrency-mt-unsafe)
+                           std::getenv("PHOTOFLOW_ADDR"),    // NOLINT(concurrency-mt-unsafe)
+                           std::getenv("PHOTOFLOW_TOKEN"));  // NOLINT(concurrency-mt-unsafe)
   } catch (const std::exception& error) {
     std::cerr << "photoflow-bench: " << error.what() << "\n";
     return kExitUsage;
@@ -32,7 +33,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    auto connections = Connect(options.address, options.channels);
+    auto connections = Connect(options.address, options.channels, options.security);
     if (options.wait_ready.count() > 0 &&
         !WaitUntilServing(*connections.front(), options.wait_ready)) {
       std::cerr << "photoflow-bench: " << options.address << " is not SERVING\n";

@@ -111,6 +111,16 @@ const std::vector<Flag>& Flags() {
        }},
       {"--json", "", "Print the result as one JSON object instead of a table.",
        [](Options& o, const std::string&, const std::string&) { o.json = true; }},
+      {"--tls", "", "Use TLS, trusting the system's CAs (implied by --ca, --cert, --key).",
+       [](Options& o, const std::string&, const std::string&) { o.security.tls = true; }},
+      {"--ca", "FILE", "Trust this CA bundle (PEM) for the server's certificate.",
+       [](Options& o, const std::string&, const std::string& v) { o.security.ca_file = v; }},
+      {"--cert", "FILE", "Client certificate (PEM) for mutual TLS; needs --key.",
+       [](Options& o, const std::string&, const std::string& v) { o.security.cert_file = v; }},
+      {"--key", "FILE", "The client certificate's private key (PEM).",
+       [](Options& o, const std::string&, const std::string& v) { o.security.key_file = v; }},
+      {"--token", "TOKEN", "Bearer token (env PHOTOFLOW_TOKEN).",
+       [](Options& o, const std::string&, const std::string& v) { o.security.token = v; }},
   };
   return flags;
 }
@@ -123,8 +133,10 @@ const std::vector<std::string>& ScenarioNames() {
   return names;
 }
 
-Options ParseOptions(const std::vector<std::string>& args, const char* address_from_env) {
+Options ParseOptions(const std::vector<std::string>& args, const char* address_from_env,
+                     const char* token_from_env) {
   Options options;
+  if (token_from_env != nullptr) options.security.token = token_from_env;
   if (address_from_env != nullptr && *address_from_env != '\0') options.address = address_from_env;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -149,6 +161,7 @@ Options ParseOptions(const std::vector<std::string>& args, const char* address_f
     }
     flag->apply(options, name, value);
   }
+  client::CheckChannelSecurity(options.security);
   return options;
 }
 

@@ -5,11 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "shared/channel_security.hpp"
+
 namespace photoflow::bench {
 
-// What photoflow-bench is told. Flags override the environment (PHOTOFLOW_ADDR).
+// What photoflow-bench is told. Flags override the environment (PHOTOFLOW_ADDR,
+// PHOTOFLOW_TOKEN).
 struct Options {
   std::string address = "localhost:50051";
+  client::ChannelSecurity security;  // --tls, --ca, --cert, --key, --token
   std::string scenario = "get";
   // For scenario "mixed": scenario -> weight.
   std::map<std::string, int> mix = {
@@ -31,8 +35,10 @@ struct Options {
 // The scenarios, in --help order.
 const std::vector<std::string>& ScenarioNames();
 
-// Throws std::invalid_argument naming the flag.
-Options ParseOptions(const std::vector<std::string>& args, const char* address_from_env);
+// Throws std::invalid_argument naming the flag. The environment gives
+// PHOTOFLOW_ADDR and PHOTOFLOW_TOKEN (either may be null).
+Options ParseOptions(const std::vector<std::string>& args, const char* address_from_env,
+                     const char* token_from_env);
 
 std::string HelpText();
 

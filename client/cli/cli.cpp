@@ -129,7 +129,8 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
       throw UsageError("unexpected argument " + Quoted(parsed.positional[allowed]) +
                        (allowed > 0 ? " (quote text that has spaces)" : ""));
     }
-    const GlobalOptions options = ReadGlobalOptions(parsed, environment.address_from_env);
+    const GlobalOptions options =
+        ReadGlobalOptions(parsed, environment.address_from_env, environment.token_from_env);
     if (options.help) {
       out << HelpText(group, name);
       return 0;

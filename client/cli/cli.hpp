@@ -12,6 +12,7 @@ namespace photoflow::cli {
 // What the process knows about where it runs.
 struct Environment {
   const char* address_from_env = nullptr;  // PHOTOFLOW_ADDR
+  const char* token_from_env = nullptr;    // PHOTOFLOW_TOKEN
   std::size_t width = 0;                   // the terminal's, 0 when not a terminal
   bool progress = false;                   // stderr is a terminal
 };

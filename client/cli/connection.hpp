@@ -12,13 +12,15 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "photoflow/v1/comment_service.grpc.pb.h"
 #include "photoflow/v1/task_service.grpc.pb.h"
+#include "shared/channel_security.hpp"
 
 namespace photoflow::cli {
 
-// Flags every command takes. How the channel is made (address today; TLS and
-// tokens later) lives here and in Connection only.
+// Flags every command takes. How the channel is made (address, TLS, token)
+// lives here and in Connection only.
 struct GlobalOptions {
   std::string address = "localhost:50051";
+  client::ChannelSecurity security;
   std::chrono::milliseconds deadline{std::chrono::seconds(10)};
   bool json = false;
   bool help = false;
@@ -28,15 +30,16 @@ struct GlobalOptions {
 const std::vector<FlagSpec>& GlobalFlags();
 
 // Applies the global flags in `args` over the defaults and the environment
-// (PHOTOFLOW_ADDR); throws UsageError.
-GlobalOptions ReadGlobalOptions(const ParsedArgs& args, const char* address_from_env);
+// (PHOTOFLOW_ADDR, PHOTOFLOW_TOKEN); throws UsageError.
+GlobalOptions ReadGlobalOptions(const ParsedArgs& args, const char* address_from_env,
+                                const char* token_from_env);
 
 // One channel to the server and the stubs on it.
 class Connection {
  public:
   explicit Connection(const GlobalOptions& options);
 
-  // A context for one call, carrying the deadline.
+  // A context for one call, carrying the deadline and the token.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
 
   v1::TaskService::Stub& tasks() { return *tasks_; }
@@ -45,6 +48,7 @@ class Connection {
 
  private:
   std::chrono::milliseconds deadline_;
+  std::string token_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::TaskService::Stub> tasks_;
   std::unique_ptr<v1::CommentService::Stub> comments_;

@@ -7,6 +7,7 @@
 //   const client = new PhotoflowClient('localhost:50051');
 //   const task = await client.createTask({ title: 'Wedding', dueAt: '2026-12-24', status: 'Scheduled' });
 //   for await (const t of client.listTasks({ filter: 'is_finished = false', orderBy: 'due_at' })) { ... }
+const fs = require('fs');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { includeDirs } = require('./lib/protos');
@@ -66,15 +67,38 @@ function toDate(timestamp) {
   return new Date(Number(timestamp.seconds) * 1000 + Math.floor(timestamp.nanos / 1e6));
 }
 
+/**
+ * Plaintext, or TLS with the given roots and client certificate.
+ * @param {{tls?: boolean, ca?: string, cert?: string, key?: string}} options
+ */
+function channelCredentials({ tls = false, ca, cert, key }) {
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new Error('cert and key go together (mutual TLS needs both)');
+  }
+  if (!tls && !ca && !cert) return grpc.credentials.createInsecure();
+  const read = (path) => (path ? fs.readFileSync(path) : null);
+  return grpc.credentials.createSsl(read(ca), read(key), read(cert));
+}
+
 class PhotoflowClient {
   /**
+   * Security, as the photoflow CLI's --tls, --ca, --cert, --key and --token:
+   * `tls` uses TLS with the system's CAs (implied by the others), `ca` a CA
+   * bundle (PEM path) to trust instead, `cert` and `key` a client certificate
+   * for mutual TLS, `token` a bearer token (default: PHOTOFLOW_TOKEN).
    * @param {string} [address]
-   * @param {{timeoutMs?: number, credentials?: import('@grpc/grpc-js').ChannelCredentials}} [options]
+   * @param {{timeoutMs?: number, credentials?: import('@grpc/grpc-js').ChannelCredentials,
+   *   tls?: boolean, ca?: string, cert?: string, key?: string, token?: string}} [options]
    *   every call gets a deadline timeoutMs from its start (default 10 s)
    */
   constructor(address = 'localhost:50051', options = {}) {
     const { TaskService, CommentService } = loadServices();
-    const credentials = options.credentials || grpc.credentials.createInsecure();
+    const credentials = options.credentials || channelCredentials(options);
+    const token = options.token === undefined ? process.env.PHOTOFLOW_TOKEN || '' : options.token;
+    // Plain metadata rather than call credentials, so that a token also
+    // reaches a server on loopback without TLS; over a network, use TLS.
+    this.metadata = new grpc.Metadata();
+    if (token) this.metadata.set('authorization', `Bearer ${token}`);
     this.timeoutMs = options.timeoutMs || 10000;
     this.tasks = new TaskService(address, credentials);
     // The same channel for both services.
@@ -97,7 +121,8 @@ class PhotoflowClient {
 
   call(stub, method, request) {
     return new Promise((resolve, reject) => {
-      stub[method](request, { deadline: Date.now() + this.timeoutMs }, (error, response) =>
+      const options = { deadline: Date.now() + this.timeoutMs };
+      stub[method](request, this.metadata, options, (error, response) =>
         error ? reject(PhotoflowError.fromServiceError(error)) : resolve(response));
     });
   }

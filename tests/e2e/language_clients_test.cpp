@@ -4,7 +4,10 @@
 // they leave behind.
 #include <gtest/gtest.h>
 
+#include "auth/tokens.hpp"
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_certificates.hpp"
 #include "support/test_server.hpp"
 
 namespace photoflow {
@@ -45,6 +48,42 @@ void ExpectExampleTranscript(const std::string& interpreter, const std::string& 
   ExpectRowsTheExampleLeft(schema);
 }
 
+// The same against a server that wants mutual TLS and a bearer token, which
+// the example gets from its flags --ca, --cert, --key and PHOTOFLOW_TOKEN.
+void ExpectSecuredExampleTranscript(const std::string& interpreter, const std::string& script,
+                                    const std::string& fields) {
+  testing::TestSchema schema;
+  const testing::TestCertificateAuthority ca;
+  const testing::Issued server_certificate = ca.Issue("localhost");
+  const testing::Issued client_certificate = ca.Issue("example", /*server=*/false);
+  const testing::TempDir dir;
+  const std::string token = auth::NewToken();
+  dir.Write("tokens", auth::TokenLine(token, "example", auth::kTasksWrite) + "\n");
+  config::Config config = testing::TestConfig(schema.url());
+  config.tls = {server_certificate.cert_file, server_certificate.key_file, ca.ca_file()};
+  config.auth_tokens_file = (dir.path() / "tokens").string();
+  testing::TestServer server(config);
+  const std::string address = "localhost:" + std::to_string(server.server().port());
+  {
+    testing::ChildProcess without_token(
+        interpreter,
+        {script, address, "--ca", ca.ca_file(), "--cert", client_certificate.cert_file, "--key",
+         client_certificate.key_file},
+        {{"PHOTOFLOW_TOKEN", ""}});
+    EXPECT_NE(without_token.WaitForExit(120s), 0) << without_token.Output();
+    EXPECT_NE(without_token.Output().find("UNAUTHENTICATED"), std::string::npos)
+        << without_token.Output();
+  }
+  testing::ChildProcess example(
+      interpreter,
+      {script, address, "--ca", ca.ca_file(), "--cert", client_certificate.cert_file, "--key",
+       client_certificate.key_file},
+      {{"PHOTOFLOW_TOKEN", token}});
+  ASSERT_EQ(example.WaitForExit(120s), 0) << example.Output();
+  EXPECT_EQ(example.Output(), Transcript(fields));
+  ExpectRowsTheExampleLeft(schema);
+}
+
 TEST(LanguageClientsTest, PythonExampleRunsAgainstALiveServer) {
   ExpectExampleTranscript(PHOTOFLOW_CLIENT_PYTHON,
                           PHOTOFLOW_SOURCE_DIR "/client/python/examples/quickstart.py",
@@ -55,6 +94,18 @@ TEST(LanguageClientsTest, NodeExampleRunsAgainstALiveServer) {
   ExpectExampleTranscript(PHOTOFLOW_NODE_BINARY,
                           PHOTOFLOW_SOURCE_DIR "/client/node/examples/quickstart.js",
                           R"(["task.title"])");
+}
+
+TEST(LanguageClientsTest, PythonExampleOverMutualTlsWithAToken) {
+  ExpectSecuredExampleTranscript(PHOTOFLOW_CLIENT_PYTHON,
+                                 PHOTOFLOW_SOURCE_DIR "/client/python/examples/quickstart.py",
+                                 "['task.title']");
+}
+
+TEST(LanguageClientsTest, NodeExampleOverMutualTlsWithAToken) {
+  ExpectSecuredExampleTranscript(PHOTOFLOW_NODE_BINARY,
+                                 PHOTOFLOW_SOURCE_DIR "/client/node/examples/quickstart.js",
+                                 R"(["task.title"])");
 }
 
 }  // namespace

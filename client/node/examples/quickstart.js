@@ -3,12 +3,19 @@
 // PhotoFlow from Node.js: create a task, comment on it, walk the board, and
 // handle a stale etag and invalid input as a caller should.
 //
-//   node examples/quickstart.js [HOST:PORT]      (default localhost:50051)
+//   node examples/quickstart.js [HOST:PORT] [--tls] [--ca FILE] [--cert FILE --key FILE]
+//                               [--token TOKEN]      (default localhost:50051)
+//
+// The token defaults to the PHOTOFLOW_TOKEN environment variable.
+const { parseArgs } = require('util');
 const { PhotoflowClient, PhotoflowError, status, toDate } = require('..');
 
-/** @param {string} address */
-async function main(address) {
-  const client = new PhotoflowClient(address, { timeoutMs: 10000 });
+/**
+ * @param {string} address
+ * @param {{tls?: boolean, ca?: string, cert?: string, key?: string, token?: string}} security
+ */
+async function main(address, security) {
+  const client = new PhotoflowClient(address, { timeoutMs: 10000, ...security });
   try {
     await client.waitUntilReady();
     let wedding = await client.createTask({
@@ -68,7 +75,17 @@ async function main(address) {
   }
 }
 
-main(process.argv[2] || 'localhost:50051').then(
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    tls: { type: 'boolean' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    token: { type: 'string' },
+  },
+});
+main(positionals[0] || 'localhost:50051', values).then(
   (code) => { process.exitCode = code; },
   (error) => { console.error(error); process.exitCode = 1; },
 );

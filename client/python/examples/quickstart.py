@@ -2,8 +2,12 @@
 """PhotoFlow from Python: create a task, comment on it, walk the board, and
 handle a stale etag and invalid input as a caller should.
 
-    python3 examples/quickstart.py [HOST:PORT]      (default localhost:50051)
+    python3 examples/quickstart.py [HOST:PORT] [--tls] [--ca FILE] [--cert FILE --key FILE]
+                                   [--token TOKEN]      (default localhost:50051)
+
+The token defaults to the PHOTOFLOW_TOKEN environment variable.
 """
+import argparse
 import datetime
 import sys
 from collections import defaultdict
@@ -11,8 +15,8 @@ from collections import defaultdict
 from photoflow import Aborted, Client, InvalidArgument
 
 
-def main(address: str) -> int:
-    with Client(address, timeout=10) as client:
+def main(address: str, security: dict) -> int:
+    with Client(address, timeout=10, **security) as client:
         client.wait_until_ready()
         wedding = client.create_task("Wedding Photography - Smith Family",
                                      due_at=datetime.date(2026, 12, 24), status="Scheduled",
@@ -61,4 +65,13 @@ def main(address: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "localhost:50051"))
+    parser = argparse.ArgumentParser(description="PhotoFlow quickstart")
+    parser.add_argument("address", nargs="?", default="localhost:50051")
+    parser.add_argument("--tls", action="store_true", help="TLS with the system's CAs")
+    parser.add_argument("--ca", help="CA bundle (PEM) to trust")
+    parser.add_argument("--cert", help="client certificate (PEM), for mutual TLS")
+    parser.add_argument("--key", help="the client certificate's key (PEM)")
+    parser.add_argument("--token", help="bearer token (default: $PHOTOFLOW_TOKEN)")
+    args = parser.parse_args()
+    sys.exit(main(args.address, {"tls": args.tls, "ca": args.ca, "cert": args.cert,
+                                 "key": args.key, "token": args.token}))

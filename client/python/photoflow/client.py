@@ -2,6 +2,7 @@
 generated messages out, PhotoflowError subclasses instead of grpc.RpcError,
 and iterators that follow page tokens."""
 import datetime
+import os
 from typing import Iterable, Iterator, Optional, Union
 
 import grpc
@@ -42,13 +43,43 @@ def to_timestamp(when: When) -> timestamp_pb2.Timestamp:
     return timestamp
 
 
+def _read_pem(path: Optional[str]) -> Optional[bytes]:
+    if path is None:
+        return None
+    with open(path, "rb") as pem:
+        return pem.read()
+
+
 class Client:
     """One channel to a PhotoFlow server. Every call gets `timeout` seconds
-    (a deadline, as the server expects of its callers)."""
+    (a deadline, as the server expects of its callers).
+
+    Security, as the photoflow CLI's --tls, --ca, --cert, --key and --token:
+    `tls` uses TLS with the system's CAs (implied by the others); `ca` is a
+    CA bundle (PEM path) to trust instead; `cert` and `key` a client
+    certificate for mutual TLS; `token` a bearer token, by default the
+    PHOTOFLOW_TOKEN environment variable."""
 
     def __init__(self, target: str = "localhost:50051", *, timeout: float = 10.0,
-                 channel: Optional[grpc.Channel] = None):
-        self._channel = channel or grpc.insecure_channel(target)
+                 channel: Optional[grpc.Channel] = None, tls: bool = False,
+                 ca: Optional[str] = None, cert: Optional[str] = None,
+                 key: Optional[str] = None, token: Optional[str] = None):
+        if (cert is None) != (key is None):
+            raise ValueError("cert and key go together (mutual TLS needs both)")
+        if channel is None:
+            if tls or ca is not None or cert is not None:
+                credentials = grpc.ssl_channel_credentials(
+                    root_certificates=_read_pem(ca), private_key=_read_pem(key),
+                    certificate_chain=_read_pem(cert))
+                channel = grpc.secure_channel(target, credentials)
+            else:
+                channel = grpc.insecure_channel(target)
+        self._channel = channel
+        if token is None:
+            token = os.environ.get("PHOTOFLOW_TOKEN", "")
+        # Plain metadata rather than call credentials, so that a token also
+        # reaches a server on loopback without TLS; over a network, use TLS.
+        self._metadata = (("authorization", "Bearer " + token),) if token else ()
         self._timeout = timeout
         self.tasks = task_service_pb2_grpc.TaskServiceStub(self._channel)
         self.comments = comment_service_pb2_grpc.CommentServiceStub(self._channel)
@@ -64,7 +95,7 @@ class Client:
 
     def _call(self, method, request):
         try:
-            return method(request, timeout=self._timeout)
+            return method(request, timeout=self._timeout, metadata=self._metadata)
         except grpc.RpcError as error:
             raise PhotoflowError.from_rpc_error(error) from None
 
