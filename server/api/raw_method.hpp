@@ -8,7 +8,9 @@
 
 #include "api/call_authorizer.hpp"
 #include "api/call_runner.hpp"
+#include "api/caller_limits.hpp"
 #include "api/request_parsing.hpp"
+#include "api/rpc_status.hpp"
 #include "api/unary_call.hpp"
 
 namespace photoflow::api {
@@ -17,11 +19,17 @@ namespace photoflow::api {
 template <typename Request, typename Response>
 using ParsedCall = std::unique_ptr<UnaryCall<Request, Response>>;
 
-// What every method of the services shares: who may call, and where calls run.
+// What every method of the services shares: who may call, how much at once,
+// and where calls run.
 struct MethodContext {
   CallRunner& runner;
   const CallAuthorizer& authorizer;
+  // Calls in flight per token caller; null: no limit.
+  CallerLimits* limits = nullptr;
 };
+
+// How long a caller over its limit is asked to wait before it tries again.
+constexpr std::chrono::milliseconds kCallerLimitRetryDelay{100};
 
 // Serves a raw (ByteBuffer) unary method `method` that needs `scope`: checks
 // the caller's token, parses the request and hands the call to
@@ -39,6 +47,18 @@ grpc::ServerUnaryReactor* ServeParsed(
   call->info.method = method;
   const grpc::Status authorized = methods.authorizer.Authorize(*context, scope, &call->info.caller);
   if (!authorized.ok()) return methods.runner.Reject(context, *call, authorized);
+  if (methods.limits != nullptr) {
+    call->info.slot = methods.limits->TryAcquire(call->info.caller->name);
+    if (!call->info.slot) {
+      return methods.runner.Reject(
+          context, *call,
+          MakeRetryStatus(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "caller '" + call->info.caller->name + "' has " +
+                              std::to_string(methods.limits->max_per_caller()) +
+                              " calls in flight already (PHOTOFLOW_MAX_CALLS_PER_CALLER)",
+                          "CALLER_LIMIT_EXCEEDED", kCallerLimitRetryDelay));
+    }
+  }
   const grpc::Status parsed = ParseRequest(*request_bytes, &call->request);
   if (!parsed.ok()) return methods.runner.Reject(context, *call, parsed);
   return (service->*handler)(context, std::move(call));

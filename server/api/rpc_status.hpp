@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,5 +22,10 @@ struct FieldViolation {
 // bad input, a BadRequest listing the offending fields (AIP-193).
 grpc::Status MakeStatus(grpc::StatusCode code, const std::string& message, std::string_view reason,
                         const std::vector<FieldViolation>& violations = {});
+
+// MakeStatus with a google.rpc.RetryInfo: the client may try again after
+// `retry_delay`.
+grpc::Status MakeRetryStatus(grpc::StatusCode code, const std::string& message,
+                             std::string_view reason, std::chrono::milliseconds retry_delay);
 
 }  // namespace photoflow::api

@@ -2,12 +2,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include <grpcpp/impl/codegen/proto_utils.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/status.h>
 
+#include "api/caller_limits.hpp"
 #include "auth/tokens.hpp"
 
 namespace photoflow::api {
@@ -29,6 +31,8 @@ class CallMessages {
     std::string_view method;                     // "CreateTask"
     std::shared_ptr<const auth::Caller> caller;  // null until authorized
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    // The call's place among its caller's calls in flight, held to the end.
+    std::optional<CallerLimits::Slot> slot;
   };
   Info info;
 };

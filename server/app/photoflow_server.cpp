@@ -43,6 +43,9 @@ PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logg
     : config_(config),
       logger_(logger),
       tokens_(LoadTokens(config)),
+      caller_limits_(tokens_ && config.max_calls_per_caller > 0
+                         ? std::make_unique<api::CallerLimits>(config.max_calls_per_caller)
+                         : nullptr),
       caller_metrics_(tokens_ ? std::make_unique<metrics::CallerMetrics>(*registry_) : nullptr),
       call_log_(logger, config.access_log, caller_metrics_.get()),
       workers_(static_cast<size_t>(config.connection_limit)),

@@ -80,6 +80,8 @@ class PhotoflowServer {
   // Authentication: the tokens file, when one is configured.
   std::unique_ptr<auth::TokenRegistry> tokens_;
   api::CallAuthorizer authorizer_{tokens_.get()};
+  // Per token caller: without tokens every peer would look like one proxy.
+  std::unique_ptr<api::CallerLimits> caller_limits_;
   std::unique_ptr<metrics::CallerMetrics> caller_metrics_;
   CallLog call_log_;
   // Both before pool_, which posts to them. Workers run SQL, one per
@@ -95,7 +97,7 @@ class PhotoflowServer {
   boost::asio::thread_pool housekeeping_{1};
   db::ConnectionPool pool_;
   api::CallRunner runner_;
-  api::MethodContext methods_{runner_, authorizer_};
+  api::MethodContext methods_{runner_, authorizer_, caller_limits_.get()};
   api::TaskService task_service_;
   api::CommentService comment_service_;
   std::shared_ptr<metrics::PoolGauges> pool_gauges_;

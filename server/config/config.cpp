@@ -121,6 +121,13 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.reflection = ParseBool(name, value);
      }},
+    {"PHOTOFLOW_MAX_CALLS_PER_CALLER", "--max-calls-per-caller", "N", "",
+     "half of `connection_limit` + `pool_max_waiters`",
+     "Calls one token caller may have in flight at once (with authentication on); more are "
+     "answered RESOURCE_EXHAUSTED with RetryInfo. 0: no limit.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.max_calls_per_caller = ParseWholeNumber(name, value, 0, 1000000);
+     }},
     {"PHOTOFLOW_ACCESS_LOG", "--access-log", "", "false", "",
      "Log one rpc line per call: method, caller, gRPC code and duration (never a token).",
      [](Config& config, std::string_view name, const std::string& value) {
@@ -258,6 +265,10 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
   config.pool_timeout = config.database.pool_timeout.value_or(std::chrono::seconds(10));
   if (!raw.contains("PHOTOFLOW_POOL_MAX_WAITERS")) {
     config.pool_max_waiters = 4 * config.connection_limit;
+  }
+  if (!raw.contains("PHOTOFLOW_MAX_CALLS_PER_CALLER")) {
+    config.max_calls_per_caller =
+        std::max(1, (config.connection_limit + config.pool_max_waiters) / 2);
   }
   if (config.migrations_dir.empty()) config.migrations_dir = DefaultMigrationsDir();
   if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {

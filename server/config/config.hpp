@@ -50,6 +50,8 @@ struct Config {
   // How often the TLS and tokens files are checked for changes.
   std::chrono::milliseconds reload_interval{0};
   bool reflection = true;
+  // Calls in flight per token caller (with authentication on); 0: no limit.
+  int max_calls_per_caller = 0;
   // An "rpc" log line for every call of the services.
   bool access_log = false;
   std::chrono::milliseconds shutdown_grace{0};

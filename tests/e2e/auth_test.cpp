@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <future>
 
 #include <grpcpp/create_channel.h>
 
@@ -15,6 +16,7 @@
 #include "support/child_process.hpp"
 #include "support/error_details.hpp"
 #include "support/metrics_scrape.hpp"
+#include "support/row_lock.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
 #include "support/test_server.hpp"
@@ -189,6 +191,53 @@ TEST_F(AuthTest, SighupReloadsTheTokensAndTheAccessLogNamesCallersNeverTokens) {
     EXPECT_EQ(log.find(token), std::string::npos);
     EXPECT_EQ(log.find(token.substr(3, 12)), std::string::npos);
   }
+}
+
+TEST_F(AuthTest, ACallerOverItsLimitIsToldToRetryWhileOthersAreServed) {
+  const std::string application = "pf_" + schema_.name();
+  config::Config config =
+      testing::TestConfig(schema_.url() + "&connection_limit=4&application_name=" + application);
+  config.auth_tokens_file = config_.auth_tokens_file;
+  config.max_calls_per_caller = 2;
+  testing::TestServer server(config);
+  const int task_id = std::stoi(
+      schema_.QueryValue("INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status) "
+                         "VALUES (now(), 'Wedding', '', 'Scheduled') RETURNING id"));
+  auto lock = std::make_unique<testing::TaskRowLock>(schema_, task_id);
+
+  // Two updates by billing wait on the row: its limit is reached.
+  struct Pending {
+    std::unique_ptr<grpc::ClientContext> context;
+    v1::UpdateTaskRequest request;
+    v1::Task response;
+    std::promise<grpc::Status> done;
+  };
+  std::vector<std::unique_ptr<Pending>> pending;
+  for (int i = 0; i < 2; ++i) {
+    auto call = std::make_unique<Pending>();
+    call->context = WithToken(writer_);
+    call->request.mutable_task()->set_id(task_id);
+    call->request.mutable_task()->set_status("Editing " + std::to_string(i));
+    call->request.mutable_update_mask()->add_paths("status");
+    server.tasks().async()->UpdateTask(
+        call->context.get(), &call->request, &call->response,
+        [raw = call.get()](grpc::Status status) { raw->done.set_value(std::move(status)); });
+    pending.push_back(std::move(call));
+  }
+  ASSERT_TRUE(testing::WaitForLockWaiters(schema_, application, 2));
+
+  const grpc::Status refused = Get(server.tasks(), writer_);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  const testing::DecodedError details = testing::DecodeDetails(refused);
+  EXPECT_EQ(details.reason, "CALLER_LIMIT_EXCEEDED");
+  EXPECT_EQ(details.retry_delay_ms, 100);
+  EXPECT_NE(refused.error_message().find("'billing'"), std::string::npos);
+  // Another caller is served meanwhile.
+  EXPECT_EQ(Get(server.tasks(), reader_).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  lock->Release();
+  for (auto& call : pending) EXPECT_TRUE(call->done.get_future().get().ok());
+  EXPECT_EQ(Get(server.tasks(), writer_).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST(AuthOffTest, WithoutATokensFileEveryCallIsAllowedAndTheServerWarns) {

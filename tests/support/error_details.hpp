@@ -19,6 +19,7 @@ struct DecodedError {
   std::string reason;
   std::string domain;
   std::vector<std::pair<std::string, std::string>> violations;  // field, description
+  int64_t retry_delay_ms = -1;                                  // from RetryInfo; -1 without
 };
 
 inline DecodedError DecodeDetails(const grpc::Status& status) {
@@ -33,7 +34,11 @@ inline DecodedError DecodeDetails(const grpc::Status& status) {
   for (const google::protobuf::Any& any : details.details()) {
     google::rpc::ErrorInfo info;
     google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&info)) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      decoded.retry_delay_ms =
+          retry.retry_delay().seconds() * 1000 + retry.retry_delay().nanos() / 1'000'000;
+    } else if (any.UnpackTo(&info)) {
       decoded.reason = info.reason();
       decoded.domain = info.domain();
     } else if (any.UnpackTo(&bad_request)) {
