@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Private, embedded PostgreSQL 15 cluster for PhotoFlow development and tests.
 #
-# Usage: deploy/local/pg.sh start|stop|status|url|destroy
+# Usage: deploy/local/pg.sh start|stop|status|url|ca|destroy
 #
 #   start    initdb if needed, start the server (no-op if running), create the
 #            role/database if missing, then print DATABASE_URL on stdout
 #   stop     fast shutdown (exit 0 if it was not running)
 #   status   exit 0 if running, 3 if not
 #   url      print DATABASE_URL on stdout
+#   ca       print the path of the server's TLS certificate (PHOTOFLOW_PG_SSL=1)
 #   destroy  stop, then delete data dir, socket dir and log file
 #
 # Environment:
@@ -16,6 +17,9 @@
 #   PHOTOFLOW_PG_FAST=1 run with fsync/synchronous_commit/full_page_writes off
 #                       (tests only: data may be lost on a crash)
 #   PHOTOFLOW_PG_BIN    PostgreSQL bin dir     (default: /usr/lib/postgresql/15/bin)
+#   PHOTOFLOW_PG_SSL=1  serve TLS as well, with a self-signed certificate for
+#                       127.0.0.1 made at the first start; `pg.sh ca` prints
+#                       the path to use as sslrootcert (sslmode=verify-full)
 #
 # Only the DATABASE_URL goes to stdout; everything else goes to stderr, so
 #   export DATABASE_URL=$(deploy/local/pg.sh start)
@@ -34,6 +38,7 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_BIN=${PHOTOFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=${PHOTOFLOW_PGPORT:-55432}
 FAST=${PHOTOFLOW_PG_FAST:-0}
+SSL=${PHOTOFLOW_PG_SSL:-0}
 
 # Don't let the caller's libpq/server environment leak into our commands.
 unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGPASSWORD PGOPTIONS \
@@ -43,7 +48,7 @@ log() { printf 'pg.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  echo "usage: $0 start|stop|status|url|destroy" >&2
+  echo "usage: $0 start|stop|status|url|ca|destroy" >&2
   exit 2
 }
 
@@ -116,6 +121,8 @@ PARENT_DIR=$(dirname "$PGDATA_DIR")
 BASE_NAME=$(basename "$PGDATA_DIR")
 SOCK_DIR=$PARENT_DIR/$BASE_NAME-sock
 LOG_FILE=$PARENT_DIR/$BASE_NAME.log
+# The server's TLS certificate (public, so that clients can trust it) and key.
+CA_FILE=$PARENT_DIR/$BASE_NAME-server.crt
 # sun_path is 108 bytes including the NUL; the socket is SOCK_DIR/.s.PGSQL.PORT
 if (( ${#SOCK_DIR} + ${#PORT} + 11 > 107 )); then
   SOCK_DIR=/tmp/photoflow-pgsock-$(short_hash "$PGDATA_DIR")
@@ -194,6 +201,23 @@ make_private_dir() {
   chmod 700 -- "$d"
 }
 
+# A self-signed certificate for 127.0.0.1 (its own CA): the key inside the
+# data directory, owned by the server's user, the certificate beside it.
+ensure_tls_files() {
+  [[ -f $PGDATA_DIR/server.key && -f $CA_FILE ]] && return 0
+  command -v openssl >/dev/null || die "PHOTOFLOW_PG_SSL=1 needs openssl"
+  log "making a self-signed TLS certificate for 127.0.0.1 ($CA_FILE)"
+  local key
+  key=$(mktemp)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj /CN=photoflow-dev-postgres -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$key" -out "$CA_FILE" 2>/dev/null || die "openssl could not make the certificate"
+  chmod 644 -- "$CA_FILE"
+  install -m 600 -- "$key" "$PGDATA_DIR/server.key"
+  rm -f -- "$key"
+  if ((AS_ROOT)); then chown "$OWNER:" -- "$PGDATA_DIR/server.key"; fi
+}
+
 tail_log() {
   if [[ -r $LOG_FILE ]]; then
     log "last lines of $LOG_FILE:"
@@ -232,7 +256,10 @@ BEGIN
   END IF;
 END
 \$\$;
-ALTER ROLE $DB_USER WITH LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+ALTER ROLE $DB_USER WITH LOGIN CREATEDB CREATEROLE PASSWORD '$DB_PASSWORD';
+-- The owner creates the application role (deploy/sql/app-role.sql), and
+-- watches and ends its sessions in the tests (lock waiters, dead connections).
+GRANT pg_read_all_stats, pg_signal_backend TO $DB_USER;
 SELECT 'CREATE DATABASE $DB_NAME OWNER $DB_USER ENCODING ''UTF8'' TEMPLATE template0'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DB_NAME')\gexec
 ALTER DATABASE $DB_NAME OWNER TO $DB_USER;
@@ -287,6 +314,10 @@ cmd_start() {
     if [[ $FAST == 1 ]]; then
       opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
+    if [[ $SSL == 1 ]]; then
+      ensure_tls_files
+      opts+=" -c ssl=on -c ssl_cert_file='$CA_FILE' -c ssl_key_file=server.key"
+    fi
     log "starting server (data $PGDATA_DIR, port $PORT, log $LOG_FILE)"
     if ! pg_ctl -w -t 60 -l "$LOG_FILE" -o "$opts" start >&2; then
       tail_log
@@ -322,6 +353,11 @@ cmd_url() {
   printf '%s:%s/%s\n' "$URL_PREFIX" "$port" "$DB_NAME"
 }
 
+cmd_ca() {
+  [[ -f $CA_FILE ]] || die "no TLS certificate: start the cluster with PHOTOFLOW_PG_SSL=1"
+  printf '%s\n' "$CA_FILE"
+}
+
 cmd_destroy() {
   cmd_stop
   if is_running; then die "server still running; not removing $PGDATA_DIR"; fi
@@ -330,7 +366,7 @@ cmd_destroy() {
   fi
   log "removing $PGDATA_DIR $SOCK_DIR $LOG_FILE"
   rm -rf -- "$PGDATA_DIR" "$SOCK_DIR"
-  rm -f -- "$LOG_FILE"
+  rm -f -- "$LOG_FILE" "$CA_FILE"
 }
 
 case "${1:-}" in
@@ -338,6 +374,7 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   url) cmd_url ;;
+  ca) cmd_ca ;;
   destroy) cmd_destroy ;;
   *) usage ;;
 esac

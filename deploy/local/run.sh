@@ -14,11 +14,19 @@ build_dir=${PHOTOFLOW_BUILD_DIR:-$repo/build}
 cmake -S "$repo" -B "$build_dir" -G Ninja >/dev/null
 cmake --build "$build_dir" --target photoflow-server photoflow-migrate
 
-if [[ -z ${DATABASE_URL:-} ]]; then
-  DATABASE_URL=$("$repo/deploy/local/pg.sh" start)
-  export DATABASE_URL
-  echo "run.sh: using the embedded PostgreSQL at 127.0.0.1:${PHOTOFLOW_PGPORT:-55432}" >&2
+if [[ -n ${DATABASE_URL:-} ]]; then
+  "$build_dir/server/photoflow-migrate" --migrations "$repo/migrations" deploy
+  exec "$build_dir/server/photoflow-server" "$@"
 fi
 
-"$build_dir/server/photoflow-migrate" --migrations "$repo/migrations" deploy
+# The embedded PostgreSQL, set up as production should be (docs/security.md):
+# migrations as the schema's owner, the service as the application role,
+# which may read and write rows and nothing else.
+owner_url=$("$repo/deploy/local/pg.sh" start)
+echo "run.sh: using the embedded PostgreSQL at 127.0.0.1:${PHOTOFLOW_PGPORT:-55432}" >&2
+DATABASE_URL=$owner_url "$build_dir/server/photoflow-migrate" --migrations "$repo/migrations" deploy
+psql -X -q -d "$owner_url" -v app_role=photoflow_app -v app_password=photoflow_app \
+  -v schema=public -f "$repo/deploy/sql/app-role.sql"
+DATABASE_URL=${owner_url/photoflow:photoflow@/photoflow_app:photoflow_app@}
+export DATABASE_URL
 exec "$build_dir/server/photoflow-server" "$@"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test the way CI does (.ci/run calls this and nothing else):
 #   installs missing Debian packages, builds everything, starts a throwaway
-#   PostgreSQL 15 cluster (only when DATABASE_URL is unset), runs CTest, and
-#   removes the cluster again.
+#   PostgreSQL 15 cluster with TLS on (only when DATABASE_URL is unset; else set
+#   PHOTOFLOW_TEST_PG_SSLROOTCERT to its server's CA), runs CTest, and removes
+#   the cluster again.
 # Then it fuzzes the filter and page-token parsers and the request parsing of
 # the raw methods (PHOTOFLOW_FUZZ_SECONDS each, default 30; 0 skips; skipped
 # when ctest arguments are given).
@@ -29,10 +30,13 @@ if [[ -z ${DATABASE_URL:-} ]]; then
   export PHOTOFLOW_PGDATA=$repo/.local/test-pgdata
   export PHOTOFLOW_PGPORT=${PHOTOFLOW_TEST_PGPORT:-55433}
   export PHOTOFLOW_PG_FAST=1
+  # TLS on, so that the suite proves sslmode=verify-full (DatabaseTlsTest).
+  export PHOTOFLOW_PG_SSL=1
   "$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true
   trap '"$repo/deploy/local/pg.sh" destroy >/dev/null 2>&1 || true' EXIT
   DATABASE_URL=$("$repo/deploy/local/pg.sh" start)
-  export DATABASE_URL
+  PHOTOFLOW_TEST_PG_SSLROOTCERT=$("$repo/deploy/local/pg.sh" ca)
+  export DATABASE_URL PHOTOFLOW_TEST_PG_SSLROOTCERT
 fi
 
 if [[ -n $sanitize ]]; then

@@ -50,7 +50,10 @@ class PgBouncer {
     const std::string database = match[5].str();
     // PgBouncer refuses to run as root; as postgres it must still read its files.
     chmod(dir_.path().c_str(), 0755);
-    dir_.Write("userlist.txt", "\"" + match[1].str() + "\" \"" + match[2].str() + "\"\n");
+    // The owner (for the tests' own checks) and the application role the
+    // service connects as.
+    dir_.Write("userlist.txt", "\"" + match[1].str() + "\" \"" + match[2].str() + "\"\n\"" +
+                                   testing::kAppRole + "\" \"" + testing::kAppRole + "\"\n");
     dir_.Write("pgbouncer.ini", "[databases]\n" + database + " = host=" + match[3].str() +
                                     " port=" + match[4].str() + " dbname=" + database +
                                     " timezone=" + kServerTimeZone +

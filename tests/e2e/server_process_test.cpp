@@ -51,7 +51,10 @@ TEST(ServerProcessTest, LogsAreJsonLinesWithThePasswordMasked) {
   ASSERT_TRUE(serving) << server.Output();
   EXPECT_EQ(serving->front(), '{');
   EXPECT_EQ(serving->back(), '}');
-  EXPECT_NE(serving->find("photoflow:****@"), std::string::npos) << *serving;
+  EXPECT_NE(serving->find(std::string(testing::kAppRole) + ":****@"), std::string::npos)
+      << *serving;
+  EXPECT_EQ(serving->find(std::string(":") + testing::kAppRole + "@"), std::string::npos)
+      << *serving;
   // The process serves /metrics on the port its serving line names.
   const size_t metrics_port_at = serving->find(R"("metrics_port":)");
   ASSERT_NE(metrics_port_at, std::string::npos) << *serving;

@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "migrate/migration_files.hpp"
 #include "migrate/migrator.hpp"
+#include "support/child_process.hpp"
 
 namespace photoflow::testing {
 namespace {
@@ -28,6 +29,16 @@ std::string WithSchema(const std::string& url, const std::string& schema) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
 }
 
+// `url` with the application role's name and password instead of its own.
+std::string AsAppRole(const std::string& url) {
+  const std::size_t start = url.find("://");
+  const std::size_t at = url.find('@');
+  if (start == std::string::npos || at == std::string::npos || at < start) {
+    throw std::runtime_error("DATABASE_URL must name a user (postgresql://user:password@host/db)");
+  }
+  return url.substr(0, start + 3) + kAppRole + ":" + kAppRole + url.substr(at);
+}
+
 }  // namespace
 
 std::string BaseDatabaseUrl() {
@@ -40,8 +51,11 @@ std::string BaseDatabaseUrl() {
 }
 
 TestSchema::TestSchema(bool migrate)
-    : name_(UniqueSchemaName()), url_(WithSchema(BaseDatabaseUrl(), name_)) {
-  const config::DatabaseUrl parsed = config::ParseDatabaseUrl(url_);
+    : name_(UniqueSchemaName()),
+      owner_url_(WithSchema(BaseDatabaseUrl(), name_)),
+      app_url_(AsAppRole(owner_url_)),
+      migrated_(migrate) {
+  const config::DatabaseUrl parsed = config::ParseDatabaseUrl(owner_url_);
   {
     pqxx::connection admin(parsed.libpq_url);
     pqxx::nontransaction(admin).exec("CREATE SCHEMA " + admin.quote_name(name_));
@@ -49,12 +63,30 @@ TestSchema::TestSchema(bool migrate)
   if (migrate) {
     migrate::Migrator(parsed.libpq_url, parsed.schema)
         .Deploy(migrate::LoadMigrationFiles(config::DefaultMigrationsDir()));
+    GrantAppRole();
+  }
+}
+
+void TestSchema::GrantAppRole() const {
+  const std::string script = std::string(PHOTOFLOW_SOURCE_DIR) + "/deploy/sql/app-role.sql";
+  const std::vector<std::string> args = {"-X", "-q",
+                                         "-d", parsed_url().libpq_url,
+                                         "-v", std::string("app_role=") + kAppRole,
+                                         "-v", std::string("app_password=") + kAppRole,
+                                         "-v", "schema=" + name_,
+                                         "-f", script};
+  // Two test processes may create the role at the same moment; the second
+  // run finds it.
+  for (int attempt = 1;; ++attempt) {
+    ChildProcess psql("/usr/bin/psql", args);
+    if (psql.WaitForExit(std::chrono::seconds(60)) == 0) return;
+    if (attempt == 2) throw std::runtime_error("deploy/sql/app-role.sql failed: " + psql.Output());
   }
 }
 
 TestSchema::~TestSchema() {
   try {
-    pqxx::connection admin(config::ParseDatabaseUrl(url_).libpq_url);
+    pqxx::connection admin(config::ParseDatabaseUrl(owner_url_).libpq_url);
     pqxx::nontransaction(admin).exec("DROP SCHEMA IF EXISTS " + admin.quote_name(name_) +
                                      " CASCADE");
   } catch (const std::exception&) {

@@ -24,9 +24,17 @@ class TestSchema {
   TestSchema& operator=(const TestSchema&) = delete;
 
   const std::string& name() const { return name_; }
-  // DATABASE_URL with ?schema=<name>, as the service would be configured.
-  const std::string& url() const { return url_; }
-  config::DatabaseUrl parsed_url() const { return config::ParseDatabaseUrl(url_); }
+  // The URL the service is configured with: ?schema=<name>, and for a
+  // migrated schema the application role of deploy/sql/app-role.sql
+  // (kAppRole), so that every test server runs with least privilege.
+  const std::string& url() const { return migrated_ ? app_url_ : owner_url_; }
+  // DATABASE_URL with ?schema=<name>: the schema's owner, for migrations.
+  const std::string& owner_url() const { return owner_url_; }
+  config::DatabaseUrl parsed_url() const { return config::ParseDatabaseUrl(owner_url_); }
+
+  // Grants the application role its privileges on this schema (again, after
+  // a migration); throws std::runtime_error when the script fails.
+  void GrantAppRole() const;
 
   // A connection whose search_path is this schema.
   std::unique_ptr<pqxx::connection> Connect() const;
@@ -36,7 +44,12 @@ class TestSchema {
 
  private:
   std::string name_;
-  std::string url_;
+  std::string owner_url_;
+  std::string app_url_;
+  bool migrated_;
 };
+
+// The application role the tests' servers connect as (password the same).
+constexpr const char* kAppRole = "photoflow_app";
 
 }  // namespace photoflow::testing

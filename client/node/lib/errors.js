@@ -38,7 +38,7 @@ class PhotoflowError extends Error {
    * @param {number} code gRPC status code
    * @param {string} message the server's message
    * @param {{reason?: string, domain?: string, metadata?: Object<string, string>,
-   *          fieldViolations?: FieldViolation[]}} [details]
+   *          fieldViolations?: FieldViolation[], retryDelayMs?: number}} [details]
    */
   constructor(code, message, details = {}) {
     super(`${CODE_NAMES[code] || code}: ${message}`);
@@ -55,6 +55,11 @@ class PhotoflowError extends Error {
     this.metadata = details.metadata || {};
     /** @type {FieldViolation[]} */
     this.fieldViolations = details.fieldViolations || [];
+    /**
+     * @type {number|undefined} google.rpc.RetryInfo: milliseconds to wait before
+     * retrying (a caller over its limit, reason CALLER_LIMIT_EXCEEDED)
+     */
+    this.retryDelayMs = details.retryDelayMs;
   }
 
   /** @returns {string[]} the fields at fault, e.g. ["task.title"] */
@@ -87,6 +92,10 @@ class PhotoflowError extends Error {
               field: violation.field,
               description: violation.description,
             }));
+          } else if (typeName === 'google.rpc.RetryInfo') {
+            const retry = types.lookupType(typeName).decode(any.value);
+            const delay = retry.retry_delay || {};
+            details.retryDelayMs = Number(delay.seconds || 0) * 1000 + (delay.nanos || 0) / 1e6;
           }
         }
       } catch (_malformed) {

@@ -41,6 +41,24 @@ test('INVALID_ARGUMENT carries the reason and the field violations', () => {
   assert.strictEqual(error.fieldViolations[0].description, 'is required');
 });
 
+test('a caller over its limit gets the retry delay', () => {
+  const Status = rpc().lookupType('google.rpc.Status');
+  const trailer = Buffer.from(Status.encode(Status.create({
+    code: 8,
+    message: 'too many calls',
+    details: [
+      any('google.rpc.ErrorInfo', { reason: 'CALLER_LIMIT_EXCEEDED', domain: 'photoflow.v1' }),
+      any('google.rpc.RetryInfo', { retry_delay: { seconds: 1, nanos: 500000000 } }),
+    ],
+  })).finish());
+  const error = PhotoflowError.fromServiceError(
+    serviceError(grpc.status.RESOURCE_EXHAUSTED, 'too many calls', trailer));
+  assert.strictEqual(error.reason, 'CALLER_LIMIT_EXCEEDED');
+  assert.strictEqual(error.retryDelayMs, 1500);
+  assert.strictEqual(PhotoflowError.fromServiceError(serviceError(grpc.status.NOT_FOUND, 'x')).retryDelayMs,
+    undefined);
+});
+
 test('a missing or malformed trailer keeps the error', () => {
   const plain = PhotoflowError.fromServiceError(serviceError(grpc.status.NOT_FOUND, 'gone'));
   assert.strictEqual(plain.codeName, 'NOT_FOUND');

@@ -21,6 +21,7 @@ from photoflow.errors import (
     NotFound,
     PhotoflowError,
     ResourceExhausted,
+    PermissionDenied,
     Unauthenticated,
     Unavailable,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "NotFound",
     "PhotoflowError",
     "ResourceExhausted",
+    "PermissionDenied",
     "Unauthenticated",
     "Unavailable",
     "pages",

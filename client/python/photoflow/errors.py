@@ -19,13 +19,15 @@ class FieldViolation:
 class PhotoflowError(Exception):
     """A call that failed. `code` is the grpc.StatusCode; `reason`, `domain`
     and `metadata` come from google.rpc.ErrorInfo, `field_violations` from
-    google.rpc.BadRequest, when the server sent them."""
+    google.rpc.BadRequest, `retry_delay` (seconds, or None) from
+    google.rpc.RetryInfo, when the server sent them."""
 
     code: grpc.StatusCode = grpc.StatusCode.UNKNOWN
 
     def __init__(self, code: grpc.StatusCode, message: str, *, reason: str = "", domain: str = "",
                  metadata: Optional[Dict[str, str]] = None,
-                 field_violations: Optional[List[FieldViolation]] = None):
+                 field_violations: Optional[List[FieldViolation]] = None,
+                 retry_delay: Optional[float] = None):
         super().__init__(f"{code.name}: {message}")
         self.code = code
         self.message = message
@@ -33,6 +35,7 @@ class PhotoflowError(Exception):
         self.domain = domain
         self.metadata = dict(metadata or {})
         self.field_violations = list(field_violations or [])
+        self.retry_delay = retry_delay
 
     @property
     def fields(self) -> List[str]:
@@ -45,7 +48,7 @@ class PhotoflowError(Exception):
         code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
         message = error.details() if hasattr(error, "details") else str(error)
         details = _status_details(error)
-        reason, domain, metadata, violations = "", "", {}, []
+        reason, domain, metadata, violations, retry_delay = "", "", {}, [], None
         if details is not None:
             for any_detail in details.details:
                 if any_detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
@@ -57,9 +60,13 @@ class PhotoflowError(Exception):
                     any_detail.Unpack(bad_request)
                     violations.extend(FieldViolation(v.field, v.description)
                                       for v in bad_request.field_violations)
+                elif any_detail.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+                    retry = error_details_pb2.RetryInfo()
+                    any_detail.Unpack(retry)
+                    retry_delay = retry.retry_delay.ToTimedelta().total_seconds()
         error_class = _BY_CODE.get(code, PhotoflowError)
         return error_class(code, message or "", reason=reason, domain=domain, metadata=metadata,
-                           field_violations=violations)
+                           field_violations=violations, retry_delay=retry_delay)
 
 
 def _status_details(error: grpc.RpcError) -> Optional[status_pb2.Status]:
@@ -94,7 +101,9 @@ class FailedPrecondition(PhotoflowError):
 
 
 class ResourceExhausted(PhotoflowError):
-    """The server is saturated; retry with backoff."""
+    """The server is saturated, or this caller has too many calls in flight
+    (reason CALLER_LIMIT_EXCEEDED): retry after `retry_delay` when set, else
+    with backoff."""
 
 
 class Unavailable(PhotoflowError):
@@ -106,7 +115,12 @@ class DeadlineExceeded(PhotoflowError):
 
 
 class Unauthenticated(PhotoflowError):
-    pass
+    """No bearer token, or one the server does not know (reason TOKEN_MISSING
+    or TOKEN_UNKNOWN)."""
+
+
+class PermissionDenied(PhotoflowError):
+    """The token's scopes do not allow the method (reason SCOPE_MISSING)."""
 
 
 _BY_CODE = {
@@ -119,4 +133,5 @@ _BY_CODE = {
     grpc.StatusCode.UNAVAILABLE: Unavailable,
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceeded,
     grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
 }

@@ -7,7 +7,8 @@ import unittest
 import grpc
 from google.rpc import error_details_pb2, status_pb2
 
-from photoflow import Aborted, InvalidArgument, NotFound, PhotoflowError, pages
+from photoflow import (Aborted, InvalidArgument, NotFound, PermissionDenied, PhotoflowError,
+                       ResourceExhausted, pages)
 from photoflow.client import to_timestamp
 from photoflow.v1 import task_pb2, task_service_pb2
 
@@ -60,6 +61,23 @@ class ErrorMappingTest(unittest.TestCase):
         self.assertEqual((missing.reason, missing.fields), ("", []))
         internal = PhotoflowError.from_rpc_error(FakeRpcError(grpc.StatusCode.INTERNAL, "oops"))
         self.assertIs(type(internal), PhotoflowError)
+
+    def test_a_caller_over_its_limit_gets_the_retry_delay(self):
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromMilliseconds(100)
+        info = error_details_pb2.ErrorInfo(reason="CALLER_LIMIT_EXCEEDED", domain="photoflow.v1")
+        error = PhotoflowError.from_rpc_error(FakeRpcError(
+            grpc.StatusCode.RESOURCE_EXHAUSTED, "too many", status_trailer(info, retry)))
+        self.assertIsInstance(error, ResourceExhausted)
+        self.assertEqual(error.reason, "CALLER_LIMIT_EXCEEDED")
+        self.assertAlmostEqual(error.retry_delay, 0.1)
+        plain = PhotoflowError.from_rpc_error(FakeRpcError(grpc.StatusCode.ABORTED, "stale"))
+        self.assertIsNone(plain.retry_delay)
+
+    def test_a_missing_scope_is_permission_denied(self):
+        error = PhotoflowError.from_rpc_error(FakeRpcError(
+            grpc.StatusCode.PERMISSION_DENIED, "caller 'viewer' lacks the scope tasks.write"))
+        self.assertIsInstance(error, PermissionDenied)
 
     def test_a_malformed_trailer_keeps_the_error(self):
         error = PhotoflowError.from_rpc_error(FakeRpcError(
