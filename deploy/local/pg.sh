@@ -17,6 +17,8 @@
 #   PHOTOFLOW_PG_FAST=1 run with fsync/synchronous_commit/full_page_writes off
 #                       (tests only: data may be lost on a crash)
 #   PHOTOFLOW_PG_BIN    PostgreSQL bin dir     (default: /usr/lib/postgresql/15/bin)
+#   PHOTOFLOW_PG_STOP_MODE  pg_ctl's stop mode for `stop` (default fast;
+#                       immediate is a crash, recovered from the WAL at start)
 #   PHOTOFLOW_PG_SSL=1  serve TLS as well, with a self-signed certificate for
 #                       127.0.0.1 made at the first start; `pg.sh ca` prints
 #                       the path to use as sslrootcert (sslmode=verify-full)
@@ -39,6 +41,9 @@ PG_BIN=${PHOTOFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=${PHOTOFLOW_PGPORT:-55432}
 FAST=${PHOTOFLOW_PG_FAST:-0}
 SSL=${PHOTOFLOW_PG_SSL:-0}
+STOP_MODE=${PHOTOFLOW_PG_STOP_MODE:-fast}
+[[ $STOP_MODE == fast || $STOP_MODE == immediate || $STOP_MODE == smart ]] \
+  || { echo "pg.sh: PHOTOFLOW_PG_STOP_MODE must be fast, immediate or smart" >&2; exit 2; }
 
 # Don't let the caller's libpq/server environment leak into our commands.
 unset PGHOST PGHOSTADDR PGPORT PGUSER PGDATABASE PGPASSWORD PGOPTIONS \
@@ -335,7 +340,7 @@ cmd_stop() {
     return 0
   fi
   log "stopping server (data $PGDATA_DIR)"
-  pg_ctl -m fast -w -t 60 stop >&2 || { tail_log; die "pg_ctl stop failed"; }
+  pg_ctl -m "$STOP_MODE" -w -t 60 stop >&2 || { tail_log; die "pg_ctl stop failed"; }
 }
 
 cmd_status() {

@@ -1,5 +1,7 @@
 #include "app/health_monitor.hpp"
 
+#include <algorithm>
+
 #include <pqxx/nontransaction>
 
 namespace photoflow::app {
@@ -12,7 +14,17 @@ HealthMonitor::HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceI
       health_(health),
       services_(std::move(services)),
       logger_(logger),
-      task_(housekeeping, interval, [this] { ProbeOnce(); }) {}
+      interval_(interval),
+      task_(housekeeping, std::min(interval, kRecoveryProbeInterval), [this] {
+        // Every tick while not serving; every `interval` while serving.
+        bool serving = false;
+        {
+          const std::lock_guard lock(mutex_);
+          serving = serving_.value_or(false);
+        }
+        if (serving && std::chrono::steady_clock::now() - last_probe_ < interval_) return;
+        ProbeOnce();
+      }) {}
 
 HealthMonitor::~HealthMonitor() { Stop(); }
 
@@ -41,6 +53,7 @@ std::optional<std::string> HealthMonitor::Probe() {
 }
 
 void HealthMonitor::ProbeOnce() {
+  last_probe_ = std::chrono::steady_clock::now();
   const std::optional<std::string> problem = Probe();
   const bool serving = !problem.has_value();
   {

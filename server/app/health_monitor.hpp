@@ -21,9 +21,14 @@ namespace photoflow::app {
 // Keeps grpc.health.v1 truthful: SERVING only while PostgreSQL answers a probe.
 // Probes at start and then every `interval`, on the `housekeeping` executor
 // and on a connection of its own: a saturated pool is load, not an outage,
-// and must not take the instance out of rotation.
+// and must not take the instance out of rotation. While NOT_SERVING it probes
+// every kRecoveryProbeInterval instead (when that is shorter), so that the
+// instance is back in rotation, and the pool's reconnect backoff over (a
+// successful probe connection ends it), soon after PostgreSQL is back.
 class HealthMonitor {
  public:
+  static constexpr std::chrono::milliseconds kRecoveryProbeInterval{500};
+
   HealthMonitor(db::ConnectionPool& pool, grpc::HealthCheckServiceInterface& health,
                 std::vector<std::string> services, const boost::asio::any_io_executor& housekeeping,
                 std::chrono::milliseconds interval, log::Logger& logger);
@@ -51,6 +56,9 @@ class HealthMonitor {
   std::mutex mutex_;
   bool stopping_ = false;
   std::optional<bool> serving_;
+  const std::chrono::milliseconds interval_;
+  // When the last probe ran (only the probing task touches it).
+  std::chrono::steady_clock::time_point last_probe_;
   common::PeriodicTask task_;
 };
 

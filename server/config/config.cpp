@@ -139,7 +139,7 @@ constexpr Setting kSettings[] = {
        config.shutdown_grace = ParseSeconds(name, value, 0, 3600);
      }},
     {"PHOTOFLOW_HEALTH_INTERVAL", "--health-interval", "SECONDS", "5", "",
-     "How often the database is probed for grpc.health.v1.",
+     "How often the database is probed for grpc.health.v1 (every 0.5 s while not serving).",
      [](Config& config, std::string_view name, const std::string& value) {
        config.health_check_interval = ParseSeconds(name, value, 0.1, 3600);
      }},

@@ -26,8 +26,10 @@ enum class BrokenStatement {
 };
 
 // `session_ended_while_idle`: the server's FATAL 57P01 reached the connection
-// between statements (libpq hands it to the notice processor then): the
-// statement was never read.
+// between statements (libpq hands it to the notice processor then) before
+// the statement was sent: the statement was never read. A FATAL seen as a
+// notice after the statement was sent came after its answer, maybe after
+// its commit, and must not be passed as true.
 BrokenStatement ClassifyBrokenStatement(std::string_view libpq_error,
                                         bool session_ended_while_idle);
 

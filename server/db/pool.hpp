@@ -45,7 +45,7 @@ struct PoolOptions {
   // instead of trying again, for a backoff that doubles from the first value
   // up to the second; any successful connection (the health probe's too) ends it.
   std::chrono::milliseconds reconnect_backoff_initial{100};
-  std::chrono::milliseconds reconnect_backoff_max{5000};
+  std::chrono::milliseconds reconnect_backoff_max{1000};
   // Told about acquisitions, failures and connections; nullptr for none.
   PoolObserver* observer = nullptr;
   // Told about every statement run on the pool's connections (the unpooled

@@ -45,6 +45,13 @@ bool PooledConnection::SessionEndWatcher::operator()(const char message[]) noexc
   return true;  // older handlers still get it
 }
 
+void PooledConnection::ThrowIfEndedWhileIdle() {
+  get_notifs();  // reads pending input; throws broken_connection when the socket is closed
+  if (session_end_.seen() || !is_open()) {
+    throw pqxx::broken_connection("the server ended the session while the connection was idle");
+  }
+}
+
 std::string PooledConnection::LastError() const {
   const HandleKeepingConnect::handle handle = policy_ != nullptr ? policy_->current() : nullptr;
   const char* message = handle != nullptr ? PQerrorMessage(handle) : nullptr;

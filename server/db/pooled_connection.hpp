@@ -68,6 +68,14 @@ class PooledConnection : public pqxx::basic_connection_base<HandleKeepingConnect
   // was running on it: libpq reports that as a notice. (A FATAL while a
   // statement runs is that statement's error, in LastError.)
   bool session_ended_while_idle() const { return session_end_.seen(); }
+  // Reads what the server sent while this connection sat idle (libpq looks
+  // only when the next statement goes out) and throws pqxx::broken_connection
+  // when the server ended the session meanwhile: nothing has been sent then,
+  // so the caller may run its statement on another connection. After a
+  // statement was sent, a FATAL taken for a notice may have come after its
+  // commit (libpqxx reads pending input once the answer is in), which is why
+  // autocommit writes call this first.
+  void ThrowIfEndedWhileIdle();
 
   bool session_state() const { return traits_.session_state; }
   bool expired(Clock::time_point now) const { return now >= traits_.retire_at; }

@@ -35,7 +35,10 @@ void Session::CheckDeadline() const {
 void Session::ThrowUnlessNotApplied() const {
   const PooledConnection& connection = lease_.connection();
   const std::string error = connection.LastError();
-  if (ClassifyBrokenStatement(error, connection.session_ended_while_idle()) ==
+  // The statement was sent on a session the server had not ended before
+  // (ThrowIfEndedWhileIdle): a FATAL that libpq took for a notice came after
+  // the statement's answer, maybe after its commit, so it proves nothing.
+  if (ClassifyBrokenStatement(error, /*session_ended_while_idle=*/false) ==
       BrokenStatement::kNotApplied) {
     return;
   }

@@ -84,6 +84,9 @@ class Session {
   template <typename PqxxTransaction, bool autocommit_write = false, typename Work>
   auto Run(Work&& work) -> std::invoke_result_t<Work&, Transaction&> {
     for (int attempt = 0;; ++attempt) {
+      // For an autocommit write: whether its statement may have reached the
+      // server (what breaks the connection before that is harmless).
+      bool sent = false;
       try {
         last_query_ = "begin";
         PqxxTransaction pqxx_transaction(lease_.connection());
@@ -101,6 +104,10 @@ class Session {
           }
         } else {
           ApplySettings(transaction);
+        }
+        if constexpr (autocommit_write) {
+          lease_.connection().ThrowIfEndedWhileIdle();
+          sent = true;
         }
         if constexpr (std::is_void_v<std::invoke_result_t<Work&, Transaction&>>) {
           work(transaction);
@@ -124,7 +131,9 @@ class Session {
         if (attempt > 0) throw;
       } catch (const pqxx::broken_connection&) {
         lease_.Discard();  // also if Reconnect below fails
-        if constexpr (autocommit_write) ThrowUnlessNotApplied();
+        if constexpr (autocommit_write) {
+          if (sent) ThrowUnlessNotApplied();
+        }
         if (!lease_.reused() || attempt > 0) throw;
         pool_.DiscardIdle();
         lease_.Reconnect();

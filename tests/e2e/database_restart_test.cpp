@@ -3,16 +3,13 @@
 // back, health says SERVING and calls succeed, without restarting the server.
 // Uses a private cluster of its own (deploy/local/pg.sh), since stopping the
 // shared one would break the tests running beside this one.
-#include <sys/stat.h>
-
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "support/child_process.hpp"
-#include "support/free_port.hpp"
 #include "support/metrics_scrape.hpp"
-#include "support/temp_dir.hpp"
+#include "support/private_cluster.hpp"
 #include "support/test_server.hpp"
 
 namespace photoflow {
@@ -22,42 +19,7 @@ using namespace std::chrono_literals;
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-// A throwaway PostgreSQL 15 cluster, driven by the same script as the dev one.
-class PrivateCluster {
- public:
-  PrivateCluster() : port_(testing::FreePort()) {
-    // The postgres OS user must reach the data folder inside our temp dir.
-    chmod(dir_.path().c_str(), 0711);
-  }
-  ~PrivateCluster() { Run("destroy"); }
-  PrivateCluster(const PrivateCluster&) = delete;
-  PrivateCluster& operator=(const PrivateCluster&) = delete;
-
-  // Starts the cluster (creating it the first time) and returns its DATABASE_URL.
-  std::string Start() {
-    testing::ChildProcess script = Script("start");
-    const std::optional<std::string> url = script.WaitForLine("postgresql://", 120s);
-    EXPECT_EQ(script.WaitForExit(120s), 0) << script.Output();
-    if (!url) throw std::runtime_error("pg.sh start printed no URL: " + script.Output());
-    return *url;
-  }
-  void Stop() { EXPECT_EQ(Run("stop"), 0); }
-
- private:
-  testing::ChildProcess Script(const std::string& command) {
-    return testing::ChildProcess(PHOTOFLOW_PG_SCRIPT, {command},
-                                 {{"PHOTOFLOW_PGDATA", (dir_.path() / "pgdata").string()},
-                                  {"PHOTOFLOW_PGPORT", std::to_string(port_)},
-                                  {"PHOTOFLOW_PG_FAST", "1"}});
-  }
-  int Run(const std::string& command) {
-    testing::ChildProcess script = Script(command);
-    return script.WaitForExit(120s).value_or(-1);
-  }
-
-  testing::TempDir dir_;
-  int port_;
-};
+using testing::PrivateCluster;
 
 // Follows grpc.health.v1 Watch until the overall status is `wanted`; false
 // if it does not get there within 60 s.

@@ -32,6 +32,7 @@ class ChildProcess {
                                          std::chrono::milliseconds timeout);
 
   void Signal(int signal_number);
+  pid_t pid() const { return pid_; }
 
   // The exit code once the child has ended, waiting up to `timeout`;
   // nullopt on timeout or death by signal.

@@ -50,9 +50,9 @@ std::string BaseDatabaseUrl() {
   return url;
 }
 
-TestSchema::TestSchema(bool migrate)
+TestSchema::TestSchema(bool migrate, const std::string& base_url)
     : name_(UniqueSchemaName()),
-      owner_url_(WithSchema(BaseDatabaseUrl(), name_)),
+      owner_url_(WithSchema(base_url, name_)),
       app_url_(AsAppRole(owner_url_)),
       migrated_(migrate) {
   const config::DatabaseUrl parsed = config::ParseDatabaseUrl(owner_url_);

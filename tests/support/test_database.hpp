@@ -18,7 +18,9 @@ std::string BaseDatabaseUrl();
 class TestSchema {
  public:
   // `migrate` false leaves the schema empty (for migration tests).
-  explicit TestSchema(bool migrate = true);
+  // `base_url`: the database to make it in (another cluster than the
+  // shared one, for tests that stop PostgreSQL).
+  explicit TestSchema(bool migrate = true, const std::string& base_url = BaseDatabaseUrl());
   ~TestSchema();
   TestSchema(const TestSchema&) = delete;
   TestSchema& operator=(const TestSchema&) = delete;
