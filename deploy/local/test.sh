@@ -8,7 +8,9 @@
 # the raw methods (PHOTOFLOW_FUZZ_SECONDS each, default 30; 0 skips; skipped
 # when ctest arguments are given).
 # Settings: PHOTOFLOW_SANITIZE=address,undefined|thread builds with sanitizers
-# (in build-<sanitizer>/); PHOTOFLOW_TEST_PGPORT (default 55433) is the
+# (in build-<sanitizer>/) instead; PHOTOFLOW_SANITIZER_RUNS=1 (CI) adds, after
+# the plain suite, the suite under ASan+UBSan and the concurrency tests under
+# TSan; PHOTOFLOW_TEST_PGPORT (default 55433) is the
 # throwaway cluster's port; extra arguments go to ctest (e.g. -R TaskService).
 set -euo pipefail
 
@@ -75,5 +77,37 @@ if [[ $status -eq 0 && $fuzz_seconds -gt 0 && $# -eq 0 ]]; then
     rm -rf "$work" "$work.log"
   done
 fi
+# PHOTOFLOW_SANITIZER_RUNS=1 (what CI sets): the whole suite again under
+# ASan+UBSan, then the concurrency tests (pool, batching, counters, shutdown,
+# faults) under TSan, each in its own build folder, against the same cluster;
+# any sanitizer report fails the test that caused it.
+concurrency_tests='Pool|Batching|Counter|Racing|Concurrent|Drain|Shutdown|Periodic|CallerLimit'
+concurrency_tests+='|OverItsLimit|DatabaseRestart|ServerFault|PostgresRestart|Health'
+if [[ $status -eq 0 && ${PHOTOFLOW_SANITIZER_RUNS:-0} == 1 && -z $sanitize && $# -eq 0 ]]; then
+  export LSAN_OPTIONS=suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export TSAN_OPTIONS=suppressions=$repo/tests/sanitizers/tsan.supp:halt_on_error=1:second_deadlock_stack=1
+  for run in address,undefined thread; do
+    run_dir=$repo/build-${run//,/-}
+    run_started=$(date +%s)
+    if [[ $run == thread ]]; then
+      # What the concurrency tests need, without the language clients.
+      cmake -S "$repo" -B "$run_dir" -G Ninja -DPHOTOFLOW_SANITIZE=$run \
+        -DPHOTOFLOW_LANGUAGE_CLIENTS=OFF >/dev/null
+      cmake --build "$run_dir" --target photoflow_unit_tests photoflow_db_tests photoflow_e2e_tests \
+        photoflow_fault_tests
+      filter=(-R "$concurrency_tests")
+    else
+      cmake -S "$repo" -B "$run_dir" -G Ninja -DPHOTOFLOW_SANITIZE=$run >/dev/null
+      cmake --build "$run_dir"
+      filter=()
+    fi
+    echo "test.sh: the suite under $run" >&2
+    ctest --test-dir "$run_dir" --output-on-failure -j "$(nproc)" --timeout 600 "${filter[@]}" \
+      || status=$?
+    echo "test.sh: $run run took $(($(date +%s) - run_started)) s" >&2
+  done
+fi
+
 echo "test.sh: finished in $(($(date +%s) - started)) s with exit code $status" >&2
 exit "$status"
