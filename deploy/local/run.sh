@@ -28,5 +28,9 @@ DATABASE_URL=$owner_url "$build_dir/server/photoflow-migrate" --migrations "$rep
 psql -X -q -d "$owner_url" -v app_role=photoflow_app -v app_password=photoflow_app \
   -v schema=public -f "$repo/deploy/sql/app-role.sql"
 DATABASE_URL=${owner_url/photoflow:photoflow@/photoflow_app:photoflow_app@}
+if [[ $DATABASE_URL == "$owner_url" ]]; then
+  echo "run.sh: unexpected URL from pg.sh; not serving as the schema's owner" >&2
+  exit 1
+fi
 export DATABASE_URL
 exec "$build_dir/server/photoflow-server" "$@"

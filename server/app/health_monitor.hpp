@@ -57,7 +57,8 @@ class HealthMonitor {
   bool stopping_ = false;
   std::optional<bool> serving_;
   const std::chrono::milliseconds interval_;
-  // When the last probe ran (only the probing task touches it).
+  // When the last probe ran: written by Start before the task starts, then
+  // by the task alone (its runs never overlap).
   std::chrono::steady_clock::time_point last_probe_;
   common::PeriodicTask task_;
 };

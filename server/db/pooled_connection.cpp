@@ -46,8 +46,13 @@ bool PooledConnection::SessionEndWatcher::operator()(const char message[]) noexc
 }
 
 void PooledConnection::ThrowIfEndedWhileIdle() {
-  get_notifs();  // reads pending input; throws broken_connection when the socket is closed
-  if (session_end_.seen() || !is_open()) {
+  const HandleKeepingConnect::handle handle = policy_ != nullptr ? policy_->current() : nullptr;
+  // PQconsumeInput only reads; PQisBusy parses what was read, which hands a
+  // FATAL that came while idle to the notice processor (libpqxx's
+  // get_notifs would not parse it inside a transaction object).
+  const bool readable = handle != nullptr && PQconsumeInput(handle) != 0;
+  if (readable) (void)PQisBusy(handle);
+  if (!readable || session_end_.seen() || PQstatus(handle) != CONNECTION_OK) {
     throw pqxx::broken_connection("the server ended the session while the connection was idle");
   }
 }

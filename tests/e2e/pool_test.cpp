@@ -4,6 +4,7 @@
 #include <future>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
@@ -195,6 +196,30 @@ TEST_F(PoolTest, AWriteWhoseSessionPostgresEndsRunsAgainOnANewConnection) {
   EXPECT_EQ(testing::ScrapedMetrics::From(metrics_port)
                 .Value("photoflow_db_pool_connections_closed_total", {{"reason", "broken"}}),
             1);
+}
+
+// The common case of a restart or pg_terminate_backend: the session ends
+// while its connection sits idle in the pool. The next write must find that
+// out before it sends anything, and run on a new connection: OK, not UNKNOWN.
+TEST_F(PoolTest, AWriteOnASessionEndedWhileIdleRunsOnANewConnection) {
+  StartServer(/*max_waiters=*/4);
+  ASSERT_TRUE(GetTask().ok());  // an idle pooled connection, which the write then reuses
+  const int metrics_port = server_->server().metrics_port();
+  const std::string sessions = "FROM pg_stat_activity WHERE application_name = '" + application_ +
+                               "' AND backend_type = 'client backend'";
+  EXPECT_NE(schema_.QueryValue("SELECT count(pg_terminate_backend(pid)) " + sessions), "0");
+  // The backends are gone, so their FATAL is on the way to (or in) the sockets.
+  for (const auto give_up = std::chrono::steady_clock::now() + 30s;
+       schema_.QueryValue("SELECT count(*) " + sessions) != "0" &&
+       std::chrono::steady_clock::now() < give_up;) {
+    std::this_thread::sleep_for(10ms);  // polling interval
+  }
+  const grpc::Status status = UpdateInFlight().get();
+  EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message();
+  EXPECT_EQ(schema_.QueryValue("SELECT status FROM \"Tasks\""), "Delivered");
+  EXPECT_EQ(testing::ScrapedMetrics::From(metrics_port)
+                .Value("photoflow_db_pool_connections_opened_total"),
+            2);
 }
 
 TEST_F(PoolTest, ClientCancellationCancelsTheRunningStatement) {

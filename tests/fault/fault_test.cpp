@@ -97,11 +97,12 @@ bool HealthServing(grpc::health::v1::Health::Stub& stub) {
 
 double Seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
 
-void Report(const std::string& test, const WriteLoad::Check& check, long peak_rss_kib,
-            const std::string& extra = "") {
+void Report(const std::string& test, WriteLoad& load, const WriteLoad::Check& check,
+            long peak_rss_kib, const std::string& extra = "") {
   std::cout << "FAULT " << test << ": " << check.acknowledged << " acknowledged writes found, "
-            << check.refused << " refused writes absent, " << check.in_doubt
-            << " in doubt; server peak RSS " << peak_rss_kib / 1024 << " MiB" << extra << "\n";
+            << check.refused << " refused writes absent, " << check.in_doubt << " in doubt ("
+            << load.Summary() << "); server peak RSS " << peak_rss_kib / 1024 << " MiB" << extra
+            << "\n";
 }
 
 class PostgresRestartTest : public ::testing::TestWithParam<PrivateCluster::StopMode> {};
@@ -142,7 +143,7 @@ TEST_P(PostgresRestartTest, AcknowledgedWritesSurviveAndServiceIsBackWithinTwoSe
   EXPECT_TRUE(check.problems.empty()) << check.problems;
   Report(GetParam() == PrivateCluster::StopMode::kFast ? "postgres-restart-fast"
                                                        : "postgres-restart-immediate",
-         check, server.PeakRssKib(),
+         load, check, server.PeakRssKib(),
          "; writes back after " + std::to_string(Seconds(write_recovery)) + " s, health after " +
              std::to_string(Seconds(health_recovery)) + " s");
 }
@@ -189,7 +190,7 @@ TEST(ServerFaultTest, SigtermUnderLoadFinishesInFlightCallsAndExitsZero) {
   const WriteLoad::Check check =
       load.Verify(schema, {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED});
   EXPECT_TRUE(check.problems.empty()) << check.problems;
-  Report("sigterm", check, peak_rss);
+  Report("sigterm", load, check, peak_rss);
 }
 
 TEST(ServerFaultTest, KillNineMidLoadLeavesNoPartialWrite) {
@@ -210,7 +211,7 @@ TEST(ServerFaultTest, KillNineMidLoadLeavesNoPartialWrite) {
     // in doubt. Everything else must hold.
     const WriteLoad::Check check = load.Verify(schema, {});
     EXPECT_TRUE(check.problems.empty()) << check.problems;
-    Report("kill-9", check, peak_rss);
+    Report("kill-9", load, check, peak_rss);
   }
   // PostgreSQL rolled back what the dead server left open: no session of the
   // application role stays, and a new server serves the same schema.
@@ -219,6 +220,7 @@ TEST(ServerFaultTest, KillNineMidLoadLeavesNoPartialWrite) {
                                "' AND state LIKE 'idle in transaction%'";
   for (const Clock::time_point give_up = Clock::now() + 30s;
        schema.QueryValue(sessions) != "0" && Clock::now() < give_up;) {
+    std::this_thread::sleep_for(10ms);  // polling interval
   }
   EXPECT_EQ(schema.QueryValue(sessions), "0");
   ServerProcess again(schema.url());
