@@ -49,6 +49,8 @@ fi
 
 status=0
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@" || status=$?
+# The fault suite's figures (writes checked, recovery, peak RSS).
+grep -h "^FAULT " "$build_dir/Testing/Temporary/LastTest.log" >&2 || true
 
 # The parsers of untrusted client input (filter, order_by, page tokens, request
 # bytes) under libFuzzer with ASan/UBSan, from the committed seed corpus, for

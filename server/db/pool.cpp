@@ -343,9 +343,13 @@ void ConnectionPool::Grant(const std::shared_ptr<Waiter>& waiter,
 
 void ConnectionPool::OpenFor(const std::shared_ptr<Waiter>& waiter) {
   std::unique_ptr<PooledConnection> connection;
+  std::exception_ptr failure;
   try {
     connection = Connect(Purpose::kPooled);
   } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
     std::shared_ptr<Waiter> next;
     {
       const std::lock_guard lock(mutex_);
@@ -354,7 +358,11 @@ void ConnectionPool::OpenFor(const std::shared_ptr<Waiter>& waiter) {
     }
     if (next) Grant(next, nullptr);
     observer_.AcquireFailed(Failure::kUnavailable);
-    waiter->failed(std::current_exception());
+    // Handed over outside the catch block and moved: this thread keeps no
+    // reference to the exception that the waiter's thread may already be
+    // done with (the reference counts live in uninstrumented libsupc++, so
+    // TSan could not see that they order the release).
+    waiter->failed(std::move(failure));
     return;
   }
   observer_.ConnectionAcquired(Clock::now() - waiter->started);

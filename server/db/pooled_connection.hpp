@@ -64,13 +64,11 @@ class PooledConnection : public pqxx::basic_connection_base<HandleKeepingConnect
   // libpq's last error on this connection, as the server sent it (with its
   // SQLSTATE) followed by libpq's own words.
   std::string LastError() const;
-  // Whether the server ended this session (FATAL 57P01) while no statement
-  // was running on it: libpq reports that as a notice. (A FATAL while a
-  // statement runs is that statement's error, in LastError.)
-  bool session_ended_while_idle() const { return session_end_.seen(); }
   // Reads what the server sent while this connection sat idle (libpq looks
   // only when the next statement goes out) and throws pqxx::broken_connection
-  // when the server ended the session meanwhile: nothing has been sent then,
+  // when the server ended the session meanwhile (FATAL 57P01, which libpq
+  // reports as a notice when no statement runs; a FATAL while a statement
+  // runs is that statement's error, in LastError): nothing has been sent then,
   // so the caller may run its statement on another connection. After a
   // statement was sent, a FATAL taken for a notice may have come after its
   // commit (libpqxx reads pending input once the answer is in), which is why
