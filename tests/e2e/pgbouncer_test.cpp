@@ -171,8 +171,8 @@ TEST(PgBouncerTest, WithoutPgbouncerTruePreparedStatementsCollide) {
   const config::DatabaseUrl url = config::ParseDatabaseUrl(bouncer.Through(schema.url()));
   std::ostringstream log_output;
   log::Logger logger(log_output, log::Level::kError);
+  boost::asio::thread_pool timers(1);  // outlives the workers, which may hold timers
   boost::asio::thread_pool workers(2);
-  boost::asio::thread_pool timers(1);
   auto run_twice = [&](bool session_state) {
     db::ConnectionPool pool(db::PoolOptions{.libpq_url = url.libpq_url,
                                             .schema = url.schema,

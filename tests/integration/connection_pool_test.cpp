@@ -67,8 +67,10 @@ class ConnectionPoolTest : public ::testing::Test {
   std::ostringstream log_output_;
   log::Logger logger_{log_output_, log::Level::kInfo};
   CountingObserver observer_;
-  boost::asio::thread_pool workers_{2};
+  // Timers first: the workers are joined (destroyed) before the timers'
+  // context, since a worker may still drop a waiter, and with it its timer.
   boost::asio::thread_pool timers_{1};
+  boost::asio::thread_pool workers_{2};
 };
 
 TEST_F(ConnectionPoolTest, StatementsArePreparedOncePerConnection) {
