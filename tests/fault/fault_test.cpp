@@ -213,16 +213,9 @@ TEST(ServerFaultTest, KillNineMidLoadLeavesNoPartialWrite) {
     EXPECT_TRUE(check.problems.empty()) << check.problems;
     Report("kill-9", load, check, peak_rss);
   }
-  // PostgreSQL rolled back what the dead server left open: no session of the
-  // application role stays, and a new server serves the same schema.
-  const std::string sessions = "SELECT count(*) FROM pg_stat_activity WHERE usename = '" +
-                               std::string(testing::kAppRole) +
-                               "' AND state LIKE 'idle in transaction%'";
-  for (const Clock::time_point give_up = Clock::now() + 30s;
-       schema.QueryValue(sessions) != "0" && Clock::now() < give_up;) {
-    std::this_thread::sleep_for(10ms);  // polling interval
-  }
-  EXPECT_EQ(schema.QueryValue(sessions), "0");
+  // PostgreSQL rolled back what the dead server left open: a transaction it
+  // kept would hold the seed tasks' rows, which every comment below updates
+  // (its counter), so the new server's writes would time out instead.
   ServerProcess again(schema.url());
   WriteLoad more("after-", again.target(), seeds, /*writers=*/2, /*deadline=*/5s);
   EXPECT_TRUE(more.WaitForOk(20, 60s)) << more.Summary();
