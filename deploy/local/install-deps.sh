@@ -2,17 +2,19 @@
 # Idempotent installer for the Debian (12 / bookworm) packages PhotoFlow needs
 # to build, test and run locally.
 #
-# Usage: deploy/local/install-deps.sh [--check]
+# Usage: deploy/local/install-deps.sh [--check] [--build]
 #   --check   only report; exit 1 if something is missing, install nothing.
+#   --build   only what building the server, migrate, admin and CLI needs
+#             (the container image's build stage); no npm.
 #
 # apt-get update/install run only when at least one package is missing.
 # Then the Node client's npm packages are installed from its lockfile
 # (npm ci), when node_modules is missing or older than the lockfile.
 set -euo pipefail
 
-PACKAGES=(
+BUILD_PACKAGES=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config
   # gRPC / protobuf
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   # google/rpc/status.proto and error_details.proto (rich gRPC errors); Debian
@@ -24,6 +26,10 @@ PACKAGES=(
   libpqxx-dev libpq-dev
   # metrics, boost, TLS
   prometheus-cpp-dev libboost-dev libboost-system-dev libssl-dev
+)
+PACKAGES=(
+  "${BUILD_PACKAGES[@]}"
+  git
   # test certificates (TLS, mTLS)
   openssl
   # tests / benchmarks
@@ -38,7 +44,17 @@ PACKAGES=(
   # the reflection test client, formatting
   python3-grpcio python3-protobuf python3-venv python3-pip python3-setuptools python3-wheel
   clang-format
+  # the container image (deploy/docker: podman with runc, a Debian base
+  # bootstrapped by mmdebstrap) and its test (curl)
+  podman runc mmdebstrap curl
+  # the Kubernetes manifests' checks (tests/deploy): YAML
+  python3-yaml
 )
+# kubectl renders the kustomize overlays; Debian's kubernetes-client unless a
+# kubectl is on PATH already (a newer one from Kubernetes' own packages).
+if ! command -v kubectl >/dev/null 2>&1; then
+  PACKAGES+=(kubernetes-client)
+fi
 # The Node client: Debian's nodejs and npm, unless a node and npm are on PATH
 # already (a NodeSource nodejs, say, which conflicts with Debian's npm).
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -46,12 +62,18 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 
 check_only=0
-case "${1:-}" in
-  "") ;;
-  --check) check_only=1 ;;
-  -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+build_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --check) check_only=1 ;;
+    --build) build_only=1 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "usage: $0 [--check] [--build]" >&2; exit 2 ;;
+  esac
+done
+if ((build_only)); then
+  PACKAGES=("${BUILD_PACKAGES[@]}")
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: dpkg-query/apt-get not found; this script supports Debian/Ubuntu only" >&2
@@ -62,6 +84,9 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 install_node_modules() {
   local dir=$repo/client/node
+  if ((build_only)); then
+    return 0
+  fi
   if [[ -f $dir/node_modules/.package-lock.json && ! $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
     return 0
   fi

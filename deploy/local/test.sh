@@ -10,7 +10,8 @@
 # Settings: PHOTOFLOW_SANITIZE=address,undefined|thread builds with sanitizers
 # (in build-<sanitizer>/) instead; PHOTOFLOW_SANITIZER_RUNS=1 (CI) adds, after
 # the plain suite, the suite under ASan+UBSan and the concurrency tests under
-# TSan; PHOTOFLOW_TEST_PGPORT (default 55433) is the
+# TSan; PHOTOFLOW_IMAGE_TEST=1 (CI) builds the container image and runs it
+# against the cluster; PHOTOFLOW_TEST_PGPORT (default 55433) is the
 # throwaway cluster's port; extra arguments go to ctest (e.g. -R TaskService).
 set -euo pipefail
 
@@ -78,6 +79,19 @@ if [[ $status -eq 0 && $fuzz_seconds -gt 0 && $# -eq 0 ]]; then
     fi
     rm -rf "$work" "$work.log"
   done
+fi
+# PHOTOFLOW_IMAGE_TEST=1 (what CI sets): the container image, built from a
+# Debian base bootstrapped here (no registry needed), run against the same
+# cluster as Kubernetes would run it (deploy/docker/image-test.sh).
+if [[ $status -eq 0 && ${PHOTOFLOW_IMAGE_TEST:-0} == 1 && -z $sanitize && $# -eq 0 ]]; then
+  image_started=$(date +%s)
+  if "$repo/deploy/docker/build-image.sh" --bootstrap-base --tag localhost/photoflow:test \
+    && "$repo/deploy/docker/image-test.sh" localhost/photoflow:test "$DATABASE_URL"; then
+    echo "test.sh: image built and tested in $(($(date +%s) - image_started)) s" >&2
+  else
+    echo "test.sh: the container image failed its test" >&2
+    status=1
+  fi
 fi
 # PHOTOFLOW_SANITIZER_RUNS=1 (what CI sets): the whole suite again under
 # ASan+UBSan, then the concurrency tests (pool, batching, counters, shutdown,

@@ -62,7 +62,9 @@ void HealthMonitor::ProbeOnce() {
     if (serving_ == serving) return;
     serving_ = serving;
   }
-  health_.SetServingStatus(serving);
+  // By name, "" (the server as a whole) included: the nameless overload
+  // would also set "liveness", which reports the process, not the database.
+  health_.SetServingStatus("", serving);
   for (const std::string& service : services_) health_.SetServingStatus(service, serving);
   if (serving) {
     logger_.Info("health_serving");

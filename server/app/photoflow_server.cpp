@@ -115,6 +115,14 @@ void PhotoflowServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // A Service spreads connections, not calls: an aged connection gets GOAWAY
+  // and the client reconnects, possibly to a newer replica (docs/operations.md).
+  if (config_.max_connection_age.count() > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(config_.max_connection_age.count()));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(config_.max_connection_age_grace.count()));
+  }
   builder.RegisterService(&task_service_);
   builder.RegisterService(&comment_service_);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -122,6 +130,11 @@ void PhotoflowServer::Start() {
     throw std::runtime_error("cannot listen on " + config_.listen_address);
   }
   server_ = std::move(server);
+  // "liveness": SERVING while the process serves, whatever the database does,
+  // for probes that restart a stuck process (Kubernetes' livenessProbe) and
+  // must not restart every replica during a PostgreSQL outage. Shutdown()
+  // turns it NOT_SERVING with the rest.
+  server_->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
   health_monitor_ = std::make_unique<HealthMonitor>(
       pool_, *server_->GetHealthCheckService(),
       std::vector<std::string>{v1::TaskService::service_full_name(),

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
 
 #include <grpcpp/server.h>
 #include <prometheus/registry.h>
@@ -31,6 +32,10 @@
 #include "metrics/statement_metrics.hpp"
 
 namespace photoflow::app {
+
+// The grpc.health.v1 service name that reports the process, not the
+// database: what Kubernetes' livenessProbe asks for (deploy/k8s/).
+inline constexpr std::string_view kLivenessService = "liveness";
 
 // The whole service: connection pool, worker pool, gRPC services, health,
 // reflection and the Prometheus endpoint. Used by main() and, in-process, by

@@ -87,6 +87,17 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.max_concurrent_streams = ParseWholeNumber(name, value, 1, 100000);
      }},
+    {"PHOTOFLOW_MAX_CONNECTION_AGE", "--max-connection-age", "SECONDS", "0", "0: no limit",
+     "After this long (give or take 10 percent) a client connection is sent GOAWAY, so that "
+     "clients reconnect and spread over new replicas behind a Kubernetes Service.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.max_connection_age = ParseSeconds(name, value, 0, 7 * 24 * 3600);
+     }},
+    {"PHOTOFLOW_MAX_CONNECTION_AGE_GRACE", "--max-connection-age-grace", "SECONDS", "30", "",
+     "How long calls in flight on a connection past its age may take before it is closed.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.max_connection_age_grace = ParseSeconds(name, value, 0, 24 * 3600);
+     }},
     {"PHOTOFLOW_TLS_CERT", "--tls-cert", "FILE", "", "none: plaintext",
      "Server certificate chain (PEM) for gRPC over TLS; needs PHOTOFLOW_TLS_KEY. Re-read when "
      "the file changes.",

@@ -44,6 +44,10 @@ struct Config {
   int max_message_bytes = 0;
   // Calls one HTTP/2 connection may have open at once.
   int max_concurrent_streams = 0;
+  // A connection's age before GOAWAY (zero: no limit), and the grace its
+  // calls in flight get afterwards.
+  std::chrono::milliseconds max_connection_age{0};
+  std::chrono::milliseconds max_connection_age_grace{0};
   TlsFiles tls;
   // Empty: no authentication.
   std::string auth_tokens_file;

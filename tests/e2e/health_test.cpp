@@ -35,6 +35,7 @@ TEST(HealthTest, ServingWhileTheDatabaseAnswers) {
   EXPECT_EQ(Check(server.channel(), ""), HealthCheckResponse::SERVING);
   EXPECT_EQ(Check(server.channel(), "photoflow.v1.TaskService"), HealthCheckResponse::SERVING);
   EXPECT_EQ(Check(server.channel(), "photoflow.v1.CommentService"), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Check(server.channel(), "liveness"), HealthCheckResponse::SERVING);
 }
 
 TEST(HealthTest, DatabaseDownMeansUnavailableAndNotServing) {
@@ -43,6 +44,9 @@ TEST(HealthTest, DatabaseDownMeansUnavailableAndNotServing) {
       testing::TestConfig("postgresql://photoflow:photoflow@127.0.0.1:1/photoflow");
   testing::TestServer server(config);
   EXPECT_EQ(Check(server.channel(), ""), HealthCheckResponse::NOT_SERVING);
+  // The process itself is fine: Kubernetes' liveness probe must not restart
+  // it (and every replica with it) for PostgreSQL's outage.
+  EXPECT_EQ(Check(server.channel(), "liveness"), HealthCheckResponse::SERVING);
 
   v1::GetTaskRequest request;
   request.set_id(1);

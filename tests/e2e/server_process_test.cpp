@@ -125,6 +125,42 @@ TEST(ServerProcessTest, PlaintextOnANonLoopbackAddressIsAWarning) {
   EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
 }
 
+// PHOTOFLOW_MAX_CONNECTION_AGE: a connection older than the age is sent
+// GOAWAY, so the client's channel leaves READY and its next call opens a new
+// connection (how replicas behind a Kubernetes Service share clients).
+TEST(ServerProcessTest, AConnectionPastItsMaxAgeIsSentGoawayAndTheNextCallReconnects) {
+  TestSchema schema;
+  ChildProcess server(PHOTOFLOW_SERVER_BINARY, {},
+                      {{"DATABASE_URL", schema.url()},
+                       {"PHOTOFLOW_LISTEN", "127.0.0.1:0"},
+                       {"PHOTOFLOW_METRICS_LISTEN", "127.0.0.1:0"},
+                       {"PHOTOFLOW_MAX_CONNECTION_AGE", "1"},
+                       {"PHOTOFLOW_MAX_CONNECTION_AGE_GRACE", "1"}});
+  const auto serving = server.WaitForLine(R"("event":"serving")", kStartupTimeout);
+  ASSERT_TRUE(serving) << server.Output();
+  const auto channel =
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(testing::PortFromServingLine(*serving)),
+                          grpc::InsecureChannelCredentials());
+  auto stub = v1::TaskService::NewStub(channel);
+  const auto list_tasks = [&stub] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + kStartupTimeout);
+    v1::ListTasksRequest request;
+    v1::ListTasksResponse response;
+    return stub->ListTasks(&context, request, &response);
+  };
+  ASSERT_TRUE(list_tasks().ok());
+  ASSERT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  // Keepalive alone would keep the idle connection for a minute; the age
+  // (1 s, plus up to 10 % jitter, plus 1 s grace) ends it well within 30 s.
+  EXPECT_TRUE(channel->WaitForStateChange(GRPC_CHANNEL_READY,
+                                          std::chrono::system_clock::now() + kStartupTimeout));
+  EXPECT_NE(channel->GetState(false), GRPC_CHANNEL_READY);
+  EXPECT_TRUE(list_tasks().ok());
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.WaitForExit(kStartupTimeout), 0);
+}
+
 // A photoflow-server process with its own application_name, serving one task.
 class DrainTest : public ::testing::Test {
  protected:
