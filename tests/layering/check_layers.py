@@ -22,12 +22,14 @@ ALLOWED = {
     "db": {"log"},
     "store": {"db", "model", "log"},
     "migrate": {"db", "log", "common", "config"},
+    "admin": {"store", "db", "model", "log", "config"},
     "api": {"store", "db", "query", "model", "log", "common", "auth"},
     "metrics": {"store", "db", "model", "log", "common"},
     "app": {"api", "metrics", "config", "db", "store", "model", "log", "common", "migrate", "auth"},
 }
 # Layers that must not see the transport or its messages.
-TRANSPORT_FREE = {"model", "log", "common", "query", "config", "db", "store", "migrate", "auth"}
+TRANSPORT_FREE = {"model", "log", "common", "query", "config", "db", "store", "migrate", "auth",
+                  "admin"}
 TRANSPORT = re.compile(r"^(grpc|grpcpp|prometheus|google/protobuf|google/rpc|photoflow/v1)/")
 # Layers that must not see libpq/libpqxx either.
 DATABASE_FREE = {"model", "log", "common", "query", "config", "auth"}
