@@ -50,7 +50,10 @@ const char* FormatName(BackupFormat format) {
 }
 
 // photoflow-YYYYMMDDTHHMMSSZ.<ext>: names that sort by time.
-const std::regex kBackupName(R"(photoflow-\d{8}T\d{6}Z\.(sql|sql\.gz|dump))");
+const std::regex& BackupNamePattern() {
+  static const std::regex pattern(R"(photoflow-\d{8}T\d{6}Z\.(sql|sql\.gz|dump))");
+  return pattern;
+}
 
 std::string TimestampedName(BackupFormat format) {
   const std::time_t now = std::time(nullptr);
@@ -85,7 +88,7 @@ std::vector<std::string> Tables(Database& database) {
   for (const pqxx::row& row : txn.exec_params(
            "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1 ORDER BY 1",
            database.schema())) {
-    tables.push_back(row[0].c_str());
+    tables.emplace_back(row[0].c_str());
   }
   return tables;
 }
@@ -155,19 +158,19 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
   std::vector<std::string> argv = {"pg_dump", "--no-owner", "--no-privileges",
                                    "--file=" + partial.string(), "--dbname=" + tool.url};
   if (options.format == BackupFormat::kCustom) {
-    argv.push_back("--format=custom");  // pg_restore --clean decides at restore time
+    argv.emplace_back("--format=custom");  // pg_restore --clean decides at restore time
   } else {
     // DROP ... IF EXISTS ahead of each object: a plain backup restores over
     // the same database (restore --force) as well as into an empty one.
     argv.insert(argv.end(), {"--format=plain", "--clean", "--if-exists"});
   }
-  if (options.format == BackupFormat::kGzip) argv.push_back("--compress=6");
+  if (options.format == BackupFormat::kGzip) argv.emplace_back("--compress=6");
   // Only the extensions the owner may create again (none needs more than
   // plpgsql so far), not those a superuser installed (pg_stat_statements),
   // which a restore as the owner could not create. A Prisma-style ?schema=
   // dumps that schema alone (and a restore recreates it).
-  argv.push_back("--extension=plpgsql");
-  if (!url.schema.empty()) argv.push_back("--schema=" + url.schema);
+  argv.emplace_back("--extension=plpgsql");
+  if (!url.schema.empty()) argv.emplace_back("--schema=" + url.schema);
 
   const auto started = std::chrono::steady_clock::now();
   Progress progress("backup");
@@ -199,19 +202,20 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
     std::vector<fs::path> backups;
     for (const auto& entry : fs::directory_iterator(options.dir)) {
       if (entry.is_regular_file() &&
-          std::regex_match(entry.path().filename().string(), kBackupName)) {
+          std::regex_match(entry.path().filename().string(), BackupNamePattern())) {
         backups.push_back(entry.path());
       }
     }
     std::sort(backups.begin(), backups.end(), std::greater<>());
-    for (size_t i = static_cast<size_t>(options.keep); i < backups.size(); ++i) {
+    for (auto i = static_cast<size_t>(options.keep); i < backups.size(); ++i) {
       fs::remove(backups[i]);
-      deleted.push_back(backups[i].filename().string());
+      deleted.emplace_back(backups[i].filename().string());
     }
   }
   const double seconds = SecondsSince(started);
   if (options.json) {
     std::vector<std::string> deleted_json;
+    deleted_json.reserve(deleted.size());
     for (const auto& name : deleted) deleted_json.push_back(log::JsonString(name));
     std::cout << JsonObject()
                      .Add("command", "backup")
@@ -266,6 +270,7 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
   if (options.dry_run) {
     if (options.json) {
       std::vector<std::string> names;
+      names.reserve(tables.size());
       for (const auto& table : tables) names.push_back(log::JsonString(table));
       std::cout << JsonObject()
                        .Add("command", "restore")
@@ -297,10 +302,10 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
                                      "--no-privileges", "--single-transaction",
                                      "--exit-on-error", "--dbname=" + tool.url};
     if (!drops.empty()) {
-      argv.push_back("--clean");
-      argv.push_back("--if-exists");
+      argv.emplace_back("--clean");
+      argv.emplace_back("--if-exists");
     }
-    argv.push_back(options.input);
+    argv.emplace_back(options.input);
     ToolProcess restore(argv, ToolEnv(tool));
     code = restore.Wait();
     progress.Done();
@@ -312,16 +317,16 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
                                      "--set=ON_ERROR_STOP=1",
                                      "--single-transaction",
                                      "--dbname=" + tool.url};
-    for (const std::string& drop : drops) argv.push_back("--command=" + drop);
+    for (const std::string& drop : drops) argv.emplace_back("--command=" + drop);
     if (format == FileFormat::kPlain) {
-      argv.push_back("--file=" + options.input);
+      argv.emplace_back("--file=" + options.input);
       ToolProcess psql(argv, ToolEnv(tool));
       code = psql.Wait();
       progress.Done();
       if (code != 0) return ToolFailed(psql, code);
     } else {
       // gzip -dc FILE | psql --file=-
-      argv.push_back("--file=-");
+      argv.emplace_back("--file=-");
       int pipe_fds[2];
       if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
       ToolProcess gunzip({"gzip", "--decompress", "--stdout", options.input}, {}, -1, pipe_fds[1]);

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (options.database_url.empty()) {
-      const char* from_env = std::getenv("DATABASE_URL");
+      const char* from_env = std::getenv("DATABASE_URL");  // NOLINT(concurrency-mt-unsafe)
       options.database_url = from_env != nullptr ? from_env : "";
     }
     if (options.check_args) {

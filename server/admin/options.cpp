@@ -32,76 +32,85 @@ constexpr const char* kGeneralUsage =
     "Exit codes: 0 done, 1 failed (or refused: restore into a non-empty database),\n"
     "2 usage error (nothing was changed).\n";
 
-const std::map<std::string, std::string, std::less<>> kCommandUsage = {
-    {"backup",
-     "Usage: photoflow-admin backup [--format plain|gzip|custom] (--output FILE | --dir DIR "
-     "[--keep N])\n"
-     "\n"
-     "Runs pg_dump (no owners or grants: the application role's grants come from\n"
-     "deploy/sql/app-role.sql). The file is written under a temporary name and renamed\n"
-     "when complete.\n"
-     "  --format   plain (default; psql reads it), gzip (plain, compressed), custom\n"
-     "             (pg_restore's format: compressed, tables can be restored one by one)\n"
-     "  --output   the file to write\n"
-     "  --dir      write photoflow-YYYYMMDDTHHMMSSZ.sql|.sql.gz|.dump in DIR\n"
-     "  --keep N   with --dir: then delete all but the newest N backups of that name form\n"},
-    {"restore",
-     "Usage: photoflow-admin restore --input FILE [--force] [--dry-run]\n"
-     "\n"
-     "Restores a backup (its format is read from the file: custom, gzip or plain SQL) in one\n"
-     "transaction: either all of it is restored or nothing changes.\n"
-     "  --force    restore even though the database's schema has tables: they are dropped\n"
-     "             first (in the same transaction)\n"
-     "  --dry-run  say what would be restored and dropped; change nothing\n"},
-    {"archive",
-     "Usage: photoflow-admin archive --finished-before DATE [--batch-size N] [--dry-run]\n"
-     "\n"
-     "Moves finished tasks due before DATE, each with its comments, to the archive tables\n"
-     "(photoflow_archived_tasks, photoflow_archived_task_comments), in batches of short\n"
-     "transactions. Tasks a call holds at that moment are skipped and reported. A run cut\n"
-     "short is finished by the next; a repeated run moves nothing.\n"
-     "  --finished-before  YYYY-MM-DD (midnight UTC), YYYY-MM-DDTHH:MM:SSZ, or Nd (N days ago)\n"
-     "  --batch-size N     tasks per transaction (default 500)\n"
-     "  --dry-run          count what would move; change nothing\n"},
-    {"unarchive",
-     "Usage: photoflow-admin unarchive (--task-id ID ... | --finished-before DATE | --all)\n"
-     "                                 [--batch-size N] [--dry-run]\n"
-     "\n"
-     "Moves archived tasks, with their comments, back to the board, ids unchanged.\n"
-     "  --task-id ID       this archived task (repeatable)\n"
-     "  --finished-before  archived tasks due before DATE (as for archive)\n"
-     "  --all              every archived task\n"
-     "  --batch-size N     tasks per transaction (default 500)\n"
-     "  --dry-run          count what would move; change nothing\n"},
-    {"vacuum",
-     "Usage: photoflow-admin vacuum [--full] [--analyze] [--table NAME ...] [--dry-run]\n"
-     "\n"
-     "VACUUMs each table of the schema (or the ones named), reporting sizes before and after.\n"
-     "  --full     VACUUM FULL: rewrites each table, giving space back to the operating system;\n"
-     "             holds an exclusive lock on the table meanwhile (calls on it wait)\n"
-     "  --analyze  also refresh the planner's statistics\n"
-     "  --table    only this table (repeatable)\n"
-     "  --dry-run  list the tables and sizes; change nothing\n"},
-    {"stats",
-     "Usage: photoflow-admin stats\n"
-     "\n"
-     "Database size, each table's size with live and dead rows, connections by state, and\n"
-     "what the archive holds (the PhotoFlow database guide's monitoring queries).\n"},
-};
+const std::map<std::string, std::string, std::less<>>& CommandUsage() {
+  static const std::map<std::string, std::string, std::less<>> usage = {
+      {"backup",
+       "Usage: photoflow-admin backup [--format plain|gzip|custom] (--output FILE | --dir DIR "
+       "[--keep N])\n"
+       "\n"
+       "Runs pg_dump (no owners or grants: the application role's grants come from\n"
+       "deploy/sql/app-role.sql). The file is written under a temporary name and renamed\n"
+       "when complete.\n"
+       "  --format   plain (default; psql reads it), gzip (plain, compressed), custom\n"
+       "             (pg_restore's format: compressed, tables can be restored one by one)\n"
+       "  --output   the file to write\n"
+       "  --dir      write photoflow-YYYYMMDDTHHMMSSZ.sql|.sql.gz|.dump in DIR\n"
+       "  --keep N   with --dir: then delete all but the newest N backups of that name form\n"},
+      {"restore",
+       "Usage: photoflow-admin restore --input FILE [--force] [--dry-run]\n"
+       "\n"
+       "Restores a backup (its format is read from the file: custom, gzip or plain SQL) in one\n"
+       "transaction: either all of it is restored or nothing changes.\n"
+       "  --force    restore even though the database's schema has tables: they are dropped\n"
+       "             first (in the same transaction)\n"
+       "  --dry-run  say what would be restored and dropped; change nothing\n"},
+      {"archive",
+       "Usage: photoflow-admin archive --finished-before DATE [--batch-size N] [--dry-run]\n"
+       "\n"
+       "Moves finished tasks due before DATE, each with its comments, to the archive tables\n"
+       "(photoflow_archived_tasks, photoflow_archived_task_comments), in batches of short\n"
+       "transactions. Tasks a call holds at that moment are skipped and reported. A run cut\n"
+       "short is finished by the next; a repeated run moves nothing.\n"
+       "  --finished-before  YYYY-MM-DD (midnight UTC), YYYY-MM-DDTHH:MM:SSZ, or Nd (N days ago)\n"
+       "  --batch-size N     tasks per transaction (default 500)\n"
+       "  --dry-run          count what would move; change nothing\n"},
+      {"unarchive",
+       "Usage: photoflow-admin unarchive (--task-id ID ... | --finished-before DATE | --all)\n"
+       "                                 [--batch-size N] [--dry-run]\n"
+       "\n"
+       "Moves archived tasks, with their comments, back to the board, ids unchanged.\n"
+       "  --task-id ID       this archived task (repeatable)\n"
+       "  --finished-before  archived tasks due before DATE (as for archive)\n"
+       "  --all              every archived task\n"
+       "  --batch-size N     tasks per transaction (default 500)\n"
+       "  --dry-run          count what would move; change nothing\n"},
+      {"vacuum",
+       "Usage: photoflow-admin vacuum [--full] [--analyze] [--table NAME ...] [--dry-run]\n"
+       "\n"
+       "VACUUMs each table of the schema (or the ones named), reporting sizes before and after.\n"
+       "  --full     VACUUM FULL: rewrites each table, giving space back to the operating system;\n"
+       "             holds an exclusive lock on the table meanwhile (calls on it wait)\n"
+       "  --analyze  also refresh the planner's statistics\n"
+       "  --table    only this table (repeatable)\n"
+       "  --dry-run  list the tables and sizes; change nothing\n"},
+      {"stats",
+       "Usage: photoflow-admin stats\n"
+       "\n"
+       "Database size, each table's size with live and dead rows, connections by state, and\n"
+       "what the archive holds (the PhotoFlow database guide's monitoring queries).\n"},
+  };
+  return usage;
+}
 
 // Which options each command takes (the general ones aside).
-const std::map<std::string, std::set<std::string>, std::less<>> kCommandOptions = {
-    {"backup", {"--format", "--output", "--dir", "--keep"}},
-    {"restore", {"--input", "--force", "--dry-run"}},
-    {"archive", {"--finished-before", "--batch-size", "--dry-run"}},
-    {"unarchive", {"--task-id", "--finished-before", "--all", "--batch-size", "--dry-run"}},
-    {"vacuum", {"--full", "--analyze", "--table", "--dry-run"}},
-    {"stats", {}},
-};
+const std::map<std::string, std::set<std::string>, std::less<>>& CommandOptions() {
+  static const std::map<std::string, std::set<std::string>, std::less<>> options = {
+      {"backup", {"--format", "--output", "--dir", "--keep"}},
+      {"restore", {"--input", "--force", "--dry-run"}},
+      {"archive", {"--finished-before", "--batch-size", "--dry-run"}},
+      {"unarchive", {"--task-id", "--finished-before", "--all", "--batch-size", "--dry-run"}},
+      {"vacuum", {"--full", "--analyze", "--table", "--dry-run"}},
+      {"stats", {}},
+  };
+  return options;
+}
 
-const std::set<std::string> kValueOptions = {
-    "--database-url", "--format",          "--output",     "--dir",     "--keep",
-    "--input",        "--finished-before", "--batch-size", "--task-id", "--table"};
+bool TakesValue(const std::string& flag) {
+  static const std::set<std::string> flags = {
+      "--database-url", "--format",          "--output",     "--dir",     "--keep",
+      "--input",        "--finished-before", "--batch-size", "--task-id", "--table"};
+  return flags.contains(flag);
+}
 
 int WholeNumber(const std::string& flag, const std::string& value, int min, int max) {
   try {
@@ -118,7 +127,7 @@ std::string ParseDueBefore(const std::string& value, long long now) {
   char tail = 0;
   if (std::sscanf(value.c_str(), "%d%c", &days, &tail) == 2 && tail == 'd' &&
       value == std::to_string(days) + "d" && days >= 0 && days <= 36500) {
-    const std::time_t at = static_cast<std::time_t>(now - static_cast<long long>(days) * 86400);
+    const auto at = static_cast<std::time_t>(now - static_cast<long long>(days) * 86400);
     std::tm utc{};
     gmtime_r(&at, &utc);
     char text[32];
@@ -154,7 +163,7 @@ Options ParseOptions(const std::vector<std::string>& args, long long now) {
     } else if (arg.starts_with("--")) {
       const size_t equals = arg.find('=');
       const std::string flag = arg.substr(0, equals);
-      if (kValueOptions.contains(flag)) {
+      if (TakesValue(flag)) {
         if (equals != std::string::npos) {
           given.emplace_back(flag, arg.substr(equals + 1));
         } else if (i + 1 < args.size()) {
@@ -173,8 +182,8 @@ Options ParseOptions(const std::vector<std::string>& args, long long now) {
   }
   if (options.help) return options;
   if (options.command.empty()) throw UsageError("no command given");
-  const auto allowed = kCommandOptions.find(options.command);
-  if (allowed == kCommandOptions.end()) throw UsageError("unknown command");
+  const auto allowed = CommandOptions().find(options.command);
+  if (allowed == CommandOptions().end()) throw UsageError("unknown command");
 
   std::string finished_before;
   for (const auto& [flag, value] : given) {
@@ -244,8 +253,8 @@ Options ParseOptions(const std::vector<std::string>& args, long long now) {
 }
 
 std::string Usage(const std::string& command) {
-  const auto found = kCommandUsage.find(command);
-  return found == kCommandUsage.end() ? kGeneralUsage : found->second;
+  const auto found = CommandUsage().find(command);
+  return found == CommandUsage().end() ? kGeneralUsage : found->second;
 }
 
 }  // namespace photoflow::admin

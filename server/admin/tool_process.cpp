@@ -1,14 +1,13 @@
 #include "admin/tool_process.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <stdexcept>
-
-extern char** environ;
 
 namespace photoflow::admin {
 namespace {
@@ -17,6 +16,7 @@ constexpr size_t kErrorTailBytes = 4096;
 
 std::vector<char*> Pointers(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
   for (std::string& text : strings) pointers.push_back(text.data());
   pointers.push_back(nullptr);
   return pointers;

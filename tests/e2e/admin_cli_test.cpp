@@ -8,6 +8,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <utility>
 
 #include <gtest/gtest.h>
 #include <pqxx/nontransaction>
@@ -68,7 +69,7 @@ void Seed(const TestSchema& schema) {
 
 // Tasks finished and due before 2026-01-21: i in 1..19, not a multiple of 3.
 constexpr const char* kArchiveCutoff = "2026-01-21";
-const std::string kEligible = "1,2,4,5,7,8,10,11,13,14,16,17,19";
+constexpr const char* kEligible = "1,2,4,5,7,8,10,11,13,14,16,17,19";
 
 std::string Ids(const TestSchema& schema, const std::string& table) {
   return schema.QueryValue("SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM " +
@@ -110,7 +111,7 @@ std::string WithDatabase(const std::string& url, const std::string& database) {
 // A database of its own, for a restore, dropped afterwards.
 class ScratchDatabase {
  public:
-  explicit ScratchDatabase(const std::string& name) : name_(name) {
+  explicit ScratchDatabase(std::string name) : name_(std::move(name)) {
     pqxx::connection owner(testing::BaseDatabaseUrl());
     pqxx::nontransaction(owner).exec("DROP DATABASE IF EXISTS " + owner.quote_name(name_) +
                                      " WITH (FORCE)");

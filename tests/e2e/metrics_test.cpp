@@ -1,8 +1,12 @@
 // /metrics as Prometheus scrapes it: real HTTP, checked by promtool, with
 // every documented name, counters that follow traffic and table statistics
 // that agree with PostgreSQL.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
@@ -109,6 +113,57 @@ TEST(MetricsTest, ScrapePassesPromtoolAndHasEveryDocumentedName) {
   EXPECT_GT(metrics.Value("process_resident_memory_bytes"), 1e6);
   EXPECT_GT(metrics.Value("process_open_fds"), 3);
   EXPECT_GT(metrics.Value("photoflow_db_stats_last_success_timestamp_seconds"), 1.7e9);
+}
+
+// The Grafana dashboard and the alerting rules (deploy/monitoring, and the
+// PrometheusRule rendered from them) may only use names a live server
+// exports: every metric (a histogram's _bucket/_sum/_count by its family) and
+// every label they group by.
+TEST(MetricsTest, EveryNameInTheDashboardAndTheAlertRulesIsExported) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  ASSERT_TRUE(CreateTask(server, NewTask("Wedding")).ok());
+  ASSERT_TRUE(server.server().database_stats()->Refresh());
+  const std::string text = testing::ScrapeMetrics(server.server().metrics_port());
+  const std::vector<std::string> families = ScrapedMetrics(text).FamilyNames();
+  const auto exported = [&families](const std::string& name) {
+    if (std::find(families.begin(), families.end(), name) != families.end()) return true;
+    for (const std::string suffix : {"_bucket", "_sum", "_count"}) {
+      if (name.ends_with(suffix) &&
+          std::find(families.begin(), families.end(),
+                    name.substr(0, name.size() - suffix.size())) != families.end()) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const std::regex metric_name(R"(\b((photoflow|grpc_server|process)_[a-z0-9_]*[a-z0-9])\b)");
+  const std::regex grouping(R"(\b(?:by|without) \(([^)]*)\))");
+  for (const char* file :
+       {"deploy/monitoring/photoflow-dashboard.json", "deploy/monitoring/photoflow-alerts.yaml"}) {
+    std::ifstream in(std::string(PHOTOFLOW_SOURCE_DIR) + "/" + file);
+    ASSERT_TRUE(in) << file;
+    const std::string content((std::istreambuf_iterator<char>(in)), {});
+    std::set<std::string> names;
+    for (std::sregex_iterator it(content.begin(), content.end(), metric_name), end; it != end;
+         ++it) {
+      names.insert((*it)[1]);
+    }
+    EXPECT_GE(names.size(), 5U) << file;
+    for (const std::string& name : names) {
+      EXPECT_TRUE(exported(name)) << file << " uses " << name << ", which no scrape shows";
+    }
+    for (std::sregex_iterator it(content.begin(), content.end(), grouping), end; it != end; ++it) {
+      std::istringstream labels((*it)[1]);
+      for (std::string label; std::getline(labels, label, ',');) {
+        label.erase(0, label.find_first_not_of(' '));
+        label.erase(label.find_last_not_of(' ') + 1);
+        if (label == "le" || label == "job" || label == "instance") continue;
+        EXPECT_NE(text.find(label + "=\""), std::string::npos)
+            << file << " groups by " << label << ", which no exported series has";
+      }
+    }
+  }
 }
 
 TEST(MetricsTest, EveryMethodHasSeriesAtZeroBeforeItsFirstCall) {
