@@ -3,7 +3,8 @@
 # no capabilities, its non-root user) against a live PostgreSQL, and checks:
 # migrations and the application role's grants from the image (the migrate
 # Job's commands), the server's health, one call through the image's CLI, a
-# metrics scrape (promtool check metrics), and that SIGTERM ends it with exit
+# metrics scrape (promtool check metrics), the backup and archive CronJobs'
+# commands (and a restore of that backup), and that SIGTERM ends it with exit
 # code 0. test.sh runs it when PHOTOFLOW_IMAGE_TEST=1 (CI).
 #
 # Usage: deploy/docker/image-test.sh IMAGE OWNER_DATABASE_URL
@@ -79,9 +80,26 @@ grep -q 'grpc_server_handled_total{.*grpc_method="CreateTask".*} 1' <<<"$metrics
   || fail "CreateTask is not counted in the scrape"
 promtool check metrics <<<"$metrics" || fail "promtool check metrics"
 
+# The CronJobs' commands from the image (deploy/k8s/base): a custom-format
+# backup onto a mounted folder with retention, restored into a second
+# database; the archive run.
+backups=$(mktemp -d)
+chmod 777 "$backups"
+restored=${database}_restored
+psql -X -q -v ON_ERROR_STOP=1 -d "$owner_url" -c "CREATE DATABASE $restored"
+trap 'cleanup; rm -rf "$backups"; psql -X -q -d "$owner_url" -c "DROP DATABASE IF EXISTS $restored WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+run -v "$backups:/backups" -e DATABASE_URL="$db_owner_url" --entrypoint photoflow-admin "$image" \
+  backup --format custom --dir /backups --keep 14 || fail "photoflow-admin backup"
+backup_file=$(ls "$backups"/photoflow-*.dump) || fail "no backup file in $backups"
+run -v "$backups:/backups:ro" -e DATABASE_URL="${db_owner_url%/*}/$restored" \
+  --entrypoint photoflow-admin "$image" restore --input "/backups/${backup_file##*/}" --json \
+  | grep -q '"tasks":1,' || fail "photoflow-admin restore"
+run -e DATABASE_URL="$db_owner_url" --entrypoint photoflow-admin "$image" \
+  archive --finished-before 365d --json | grep -q '"command":"archive"' || fail "photoflow-admin archive"
+
 # SIGTERM, as the kubelet sends it; the server drains and exits 0.
 "$engine" stop --time 30 "$name" >/dev/null
 code=$("$engine" inspect --format '{{.State.ExitCode}}' "$name")
 [[ $code == 0 ]] || fail "exit code $code after SIGTERM"
 "$engine" logs "$name" 2>&1 | grep -q '"event":"stopped"' || fail "no stopped line"
-echo "image-test: $image passed (migrate, app role, health, CreateTask/GetTask, metrics, SIGTERM exit 0) in $(($(date +%s) - started)) s" >&2
+echo "image-test: $image passed (migrate, app role, health, CreateTask/GetTask, metrics, backup, restore, archive, SIGTERM exit 0) in $(($(date +%s) - started)) s" >&2

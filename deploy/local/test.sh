@@ -53,6 +53,17 @@ ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$
 # The fault suite's figures (writes checked, recovery, peak RSS).
 grep -h "^FAULT " "$build_dir/Testing/Temporary/LastTest.log" >&2 || true
 
+# The container image builds in the background while the fuzzers run (each
+# fuzzer uses one core; the build's downloads need none), and is tested after.
+image_build_pid=
+image_log=$build_dir/image-build.log
+if [[ $status -eq 0 && ${PHOTOFLOW_IMAGE_TEST:-0} == 1 && -z $sanitize && $# -eq 0 ]]; then
+  image_started=$(date +%s)
+  "$repo/deploy/docker/build-image.sh" --bootstrap-base --tag localhost/photoflow:test \
+    >"$image_log" 2>&1 &
+  image_build_pid=$!
+fi
+
 # The parsers of untrusted client input (filter, order_by, page tokens, request
 # bytes) under libFuzzer with ASan/UBSan, from the committed seed corpus, for
 # PHOTOFLOW_FUZZ_SECONDS each (default 30; 0 skips). Only the parser libraries
@@ -83,14 +94,19 @@ fi
 # PHOTOFLOW_IMAGE_TEST=1 (what CI sets): the container image, built from a
 # Debian base bootstrapped here (no registry needed), run against the same
 # cluster as Kubernetes would run it (deploy/docker/image-test.sh).
-if [[ $status -eq 0 && ${PHOTOFLOW_IMAGE_TEST:-0} == 1 && -z $sanitize && $# -eq 0 ]]; then
-  image_started=$(date +%s)
-  if "$repo/deploy/docker/build-image.sh" --bootstrap-base --tag localhost/photoflow:test \
-    && "$repo/deploy/docker/image-test.sh" localhost/photoflow:test "$DATABASE_URL"; then
-    echo "test.sh: image built and tested in $(($(date +%s) - image_started)) s" >&2
-  else
-    echo "test.sh: the container image failed its test" >&2
+if [[ -n $image_build_pid ]]; then
+  if ! wait "$image_build_pid"; then
+    tail -40 "$image_log" >&2
+    echo "test.sh: the container image did not build" >&2
     status=1
+  elif [[ $status -eq 0 ]]; then
+    grep -h "^build-image:" "$image_log" >&2 || true
+    if "$repo/deploy/docker/image-test.sh" localhost/photoflow:test "$DATABASE_URL"; then
+      echo "test.sh: image built and tested in $(($(date +%s) - image_started)) s" >&2
+    else
+      echo "test.sh: the container image failed its test" >&2
+      status=1
+    fi
   fi
 fi
 # PHOTOFLOW_SANITIZER_RUNS=1 (what CI sets): the whole suite again under
