@@ -47,8 +47,11 @@ run() { "$engine" run --rm "${restricted[@]}" "$@"; }
 # The migrate Job's two steps (deploy/k8s/base/migrate-job.yaml).
 run -e DATABASE_URL="$db_owner_url" --entrypoint photoflow-migrate "$image" deploy \
   || fail "photoflow-migrate deploy"
-run -e DATABASE_URL="$db_owner_url" --entrypoint psql "$image" "$db_owner_url" -X -q \
-  -v app_role=photoflow_app -v app_password="$app_password" -v schema=public \
+owner_password=${db_owner_url#*://*:}
+owner_password=${owner_password%%@*}
+run -e PGPASSWORD="$owner_password" -e PHOTOFLOW_APP_ROLE_PASSWORD="$app_password" \
+  --entrypoint psql "$image" "${db_owner_url/:$owner_password@/@}" -X -q \
+  -v app_role=photoflow_app -v schema=public \
   -f /usr/local/share/photoflow/sql/app-role.sql >/dev/null || fail "app-role.sql"
 
 # The server, as the application role, on ports the kernel picks.
@@ -68,7 +71,8 @@ cli() { run --entrypoint photoflow "$image" --addr "127.0.0.1:$port" "$@"; }
 
 health=$(cli health) || fail "health check"
 [[ $health == *SERVING* && $health != *NOT_SERVING* ]] || fail "health says: $health"
-[[ $(cli health liveness) == *SERVING* ]] || fail "liveness"
+liveness=$(cli health liveness) || fail "liveness check"
+[[ $liveness == *SERVING* && $liveness != *NOT_SERVING* ]] || fail "liveness says: $liveness"
 created=$(cli --json tasks create --title "Image test" --due 2026-12-24 --status Scheduled) \
   || fail "CreateTask"
 id=$(sed -n 's/.*"id":"\{0,1\}\([0-9]*\).*/\1/p' <<<"$created")
@@ -94,8 +98,9 @@ backup_file=$(ls "$backups"/photoflow-*.dump) || fail "no backup file in $backup
 run -v "$backups:/backups:ro" -e DATABASE_URL="${db_owner_url%/*}/$restored" \
   --entrypoint photoflow-admin "$image" restore --input "/backups/${backup_file##*/}" --json \
   | grep -q '"tasks":1,' || fail "photoflow-admin restore"
+cli tasks finish "$id" >/dev/null || fail "finishing task $id"
 run -e DATABASE_URL="$db_owner_url" --entrypoint photoflow-admin "$image" \
-  archive --finished-before 365d --json | grep -q '"command":"archive"' || fail "photoflow-admin archive"
+  archive --finished-before 2027-01-01 --json | grep -q '"tasks":1,' || fail "photoflow-admin archive"
 
 # SIGTERM, as the kubelet sends it; the server drains and exits 0.
 "$engine" stop --time 30 "$name" >/dev/null

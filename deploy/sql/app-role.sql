@@ -12,7 +12,8 @@
 --   psql "$OWNER_URL" -v app_role=photoflow_app -v app_password= \
 --        -v schema=public -f deploy/sql/app-role.sql
 --
--- An empty app_password leaves the password alone: set it with psql's
+-- app_password may be omitted when PHOTOFLOW_APP_ROLE_PASSWORD holds it (as
+-- in the Kubernetes migrate Job). An empty app_password leaves the password alone: set it with psql's
 -- \password photoflow_app, which sends only a SCRAM verifier, rather than
 -- as text that statement logs and pg_stat_statements would keep. (The
 -- development scripts pass one.) The script is idempotent: run it again
@@ -21,6 +22,17 @@
 -- the same moment wait for each other. See docs/security.md.
 
 \set ON_ERROR_STOP on
+
+-- The password may also come from the environment (PHOTOFLOW_APP_ROLE_PASSWORD),
+-- which keeps it off psql's command line and so out of the process list.
+\if :{?app_password}
+\else
+  \getenv app_password PHOTOFLOW_APP_ROLE_PASSWORD
+  \if :{?app_password}
+  \else
+    \set app_password ''
+  \endif
+\endif
 
 -- One run at a time: concurrent GRANTs on one role can fail with "tuple
 -- concurrently updated". Released when psql disconnects.

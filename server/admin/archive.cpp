@@ -14,8 +14,11 @@ namespace {
 using store::archive::Moved;
 using store::archive::Selection;
 
-// A batch waits at most this long for a row lock (a call's): then it fails
-// and the next run retries, rather than holding up the calls queued behind it.
+// Each batch's settings. READ COMMITTED, whatever the role's default: the
+// move's snapshot must be taken after the lock statement (store/archive.hpp).
+// A batch waits at most 5 s for a row lock (a call's): then it fails and the
+// next run retries, rather than holding up the calls queued behind it.
+constexpr const char* kBatchIsolation = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
 constexpr const char* kBatchLockTimeout = "SET LOCAL lock_timeout = '5s'";
 
 struct Direction {
@@ -77,6 +80,7 @@ int Run(const Direction& direction, const Options& options, Database& database) 
   int64_t batches = 0;
   while (true) {
     const Moved moved = InTransaction(database, [&](pqxx::work& work, db::Transaction& txn) {
+      work.exec(kBatchIsolation);
       work.exec(kBatchLockTimeout);
       const std::vector<int> ids = direction.lock(txn, selection, options.batch_size);
       return ids.empty() ? Moved{} : direction.move(txn, ids);

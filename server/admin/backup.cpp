@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <regex>
 #include <thread>
 
@@ -147,6 +148,127 @@ int ToolFailed(ToolProcess& tool, int code) {
   return 1;
 }
 
+// The relations of the schema, tables first: what "empty" means for a
+// restore, and what --force drops.
+struct Relation {
+  std::string name;
+  std::string kind;  // TABLE, VIEW, MATERIALIZED VIEW, SEQUENCE, FOREIGN TABLE
+};
+
+std::vector<Relation> Relations(Database& database) {
+  pqxx::nontransaction txn(database.connection());
+  std::vector<Relation> relations;
+  for (const pqxx::row& row : txn.exec_params(
+           R"sql(SELECT c.relname,
+       CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                      WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+  AND NOT (c.relkind = 'p' AND c.relispartition)
+ORDER BY c.relkind IN ('r', 'p') DESC, c.relname)sql",
+           database.schema())) {
+    relations.push_back(Relation{.name = row[0].c_str(), .kind = row[1].c_str()});
+  }
+  return relations;
+}
+
+// The last line pg_dump writes (plain format, and pg_restore --file=-): a
+// stream without it was cut short.
+constexpr std::string_view kDumpComplete = "-- PostgreSQL database dump complete";
+
+bool WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t written = write(fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;  // psql stopped reading (it failed: its error says why)
+    }
+    data += written;
+    size -= static_cast<size_t>(written);
+  }
+  return true;
+}
+
+// Restores as one transaction that commits only when the whole backup went
+// through: psql reads BEGIN, the drops, the backup's SQL (the file, gzip's
+// output or pg_restore's script) and, only once the producer has finished
+// cleanly and the SQL ended with pg_dump's closing line, COMMIT. A damaged
+// or cut file, or any failing statement (ON_ERROR_STOP), ends the session
+// without COMMIT, and PostgreSQL rolls everything back. Returns "" on
+// success, else what failed.
+std::string RunRestore(FileFormat format, const std::string& input,
+                       const std::vector<std::string>& drops, const ToolConnection& tool) {
+  int to_psql[2];
+  if (pipe2(to_psql, O_CLOEXEC) != 0) return "pipe failed";
+  ToolProcess psql({"psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                    "--dbname=" + tool.conninfo, "--file=-"},
+                   ToolEnv(tool), to_psql[0]);
+  close(to_psql[0]);
+  const int sink = to_psql[1];
+
+  std::unique_ptr<ToolProcess> producer;
+  int source = -1;
+  if (format == FileFormat::kPlain) {
+    source = open(input.c_str(), O_RDONLY | O_CLOEXEC);
+  } else {
+    int from_producer[2];
+    if (pipe2(from_producer, O_CLOEXEC) != 0) {
+      close(sink);
+      return "pipe failed";
+    }
+    std::vector<std::string> argv =
+        format == FileFormat::kGzip
+            ? std::vector<std::string>{"gzip", "--decompress", "--stdout", input}
+            // --clean --if-exists, as plain backups are made: each object of
+            // the backup is dropped (if there) before it is created again.
+            : std::vector<std::string>{"pg_restore", "--no-owner",  "--no-privileges",
+                                       "--clean",    "--if-exists", "--file=-",
+                                       input};
+    producer =
+        std::make_unique<ToolProcess>(argv, std::vector<std::string>{}, -1, from_producer[1]);
+    close(from_producer[1]);
+    source = from_producer[0];
+  }
+
+  std::string head = "BEGIN;\n";
+  for (const std::string& drop : drops) head += drop + ";\n";
+  bool psql_reading = WriteAll(sink, head.data(), head.size());
+  std::string tail;  // the stream's last bytes, for the closing line
+  char buffer[65536];
+  for (ssize_t n; psql_reading && source >= 0 && (n = read(source, buffer, sizeof buffer)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    psql_reading = WriteAll(sink, buffer, static_cast<size_t>(n));
+    tail.append(buffer, static_cast<size_t>(n));
+    if (tail.size() > 4096) tail.erase(0, tail.size() - 4096);
+  }
+  if (source >= 0) close(source);
+  std::string failure;
+  if (producer) {
+    if (!psql_reading)
+      producer.reset();  // psql failed: stop the producer too
+    else if (const int code = producer->Wait(); code != 0) {
+      failure = producer->program() + " failed (exit code " + std::to_string(code) +
+                "): " + producer->ErrorTail();
+    }
+  }
+  if (failure.empty() && psql_reading && tail.find(kDumpComplete) == std::string::npos) {
+    failure = "the backup ends before pg_dump's closing line (cut short or not a pg_dump file)";
+  }
+  if (failure.empty() && psql_reading) {
+    static constexpr char kCommit[] = "COMMIT;\n";
+    psql_reading = WriteAll(sink, kCommit, sizeof kCommit - 1);
+  }
+  close(sink);
+  const int psql_code = psql.Wait();
+  if (psql_code != 0) {
+    return "psql failed (exit code " + std::to_string(psql_code) + "): " + psql.ErrorTail();
+  }
+  return failure;
+}
+
 }  // namespace
 
 int Backup(const Options& options, const config::DatabaseUrl& url) {
@@ -154,9 +276,14 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
                             ? fs::path(options.dir) / TimestampedName(options.format)
                             : fs::path(options.output);
   const fs::path partial = path.string() + ".partial";
+  if (fs::exists(path)) {
+    std::cerr << "photoflow-admin: " << path.string()
+              << " exists already; backup writes new files only" << std::endl;
+    return 1;
+  }
   const ToolConnection tool = ForTools(url);
   std::vector<std::string> argv = {"pg_dump", "--no-owner", "--no-privileges",
-                                   "--file=" + partial.string(), "--dbname=" + tool.url};
+                                   "--file=" + partial.string(), "--dbname=" + tool.conninfo};
   if (options.format == BackupFormat::kCustom) {
     argv.emplace_back("--format=custom");  // pg_restore --clean decides at restore time
   } else {
@@ -201,8 +328,11 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
   if (options.keep > 0) {
     std::vector<fs::path> backups;
     for (const auto& entry : fs::directory_iterator(options.dir)) {
-      if (entry.is_regular_file() &&
-          std::regex_match(entry.path().filename().string(), BackupNamePattern())) {
+      const std::string name = entry.path().filename().string();
+      // Of this format only: a weekly custom backup is not pruned by daily plain ones.
+      if (entry.is_regular_file() && std::regex_match(name, BackupNamePattern()) &&
+          name.ends_with(Extension(options.format)) &&
+          (options.format != BackupFormat::kPlain || !name.ends_with(".sql.gz"))) {
         backups.push_back(entry.path());
       }
     }
@@ -236,109 +366,69 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
 
 int Restore(const Options& options, const config::DatabaseUrl& url) {
   std::error_code error;
-  const auto bytes = fs::file_size(options.input, error);
+  const auto bytes = static_cast<int64_t>(fs::file_size(options.input, error));
   if (error) {
     std::cerr << "photoflow-admin: cannot read --input: " << error.message() << std::endl;
     return 1;
   }
   const FileFormat format = ReadFormat(options.input);
   Database database(url);
-  const std::vector<std::string> tables = Tables(database);
+  const std::vector<Relation> relations = Relations(database);
   const RowCounts before = CountRows(database);
-  if (!tables.empty() && !options.force) {
+  if (!relations.empty() && !options.force) {
     std::cerr << "photoflow-admin: refusing to restore: schema " << database.schema() << " has "
-              << tables.size() << " table(s)";
+              << relations.size() << " table(s), view(s) or sequence(s)";
     if (before.tasks >= 0) std::cerr << ", \"Tasks\" with " << before.tasks << " row(s)";
     std::cerr << ". Restore into an empty database, or pass --force to drop them first."
               << std::endl;
     return 1;
   }
-  // With --force, the tables go in the same transaction as the restore:
-  // DROP statements ahead of a plain dump, --clean for pg_restore. A backup
-  // of a schema other than public creates that schema, so it goes too (when
-  // empty, without --force).
+  // What goes, in the restore's own transaction: a schema other than public
+  // whole (the backup creates it again), else every relation in public.
   std::vector<std::string> drops;
-  const bool own_schema = database.schema() != "public";
-  if (own_schema && SchemaExists(database)) {
+  if (database.schema() != "public" && SchemaExists(database)) {
     drops.push_back("DROP SCHEMA " + database.connection().quote_name(database.schema()) +
-                    (tables.empty() ? "" : " CASCADE"));
+                    " CASCADE");
   } else {
-    for (const std::string& table : tables) {
-      drops.push_back("DROP TABLE IF EXISTS " + database.QualifiedName(table) + " CASCADE");
+    for (const Relation& relation : relations) {
+      drops.push_back("DROP " + relation.kind + " IF EXISTS " +
+                      database.QualifiedName(relation.name) + " CASCADE");
     }
   }
   if (options.dry_run) {
     if (options.json) {
       std::vector<std::string> names;
-      names.reserve(tables.size());
-      for (const auto& table : tables) names.push_back(log::JsonString(table));
+      names.reserve(relations.size());
+      for (const auto& relation : relations) names.push_back(log::JsonString(relation.name));
       std::cout << JsonObject()
                        .Add("command", "restore")
                        .Add("dry_run", true)
                        .Add("file", options.input)
                        .Add("format", FileFormatName(format))
-                       .Add("bytes", static_cast<int64_t>(bytes))
+                       .Add("bytes", bytes)
                        .AddRaw("would_drop", JsonArray(names))
                        .str()
                 << std::endl;
     } else {
       std::cout << "restore (dry run): would restore " << options.input << " ("
-                << FileFormatName(format) << ", " << HumanBytes(static_cast<int64_t>(bytes))
-                << ") into schema " << database.schema() << "\n";
-      for (const auto& table : tables)
-        std::cout << "restore (dry run): would drop " << table << "\n";
+                << FileFormatName(format) << ", " << HumanBytes(bytes) << ") into schema "
+                << database.schema() << "\n";
+      for (const auto& relation : relations) {
+        std::cout << "restore (dry run): would drop " << relation.name << "\n";
+      }
     }
     return 0;
   }
 
-  const ToolConnection tool = ForTools(url);
   const auto started = std::chrono::steady_clock::now();
   Progress progress("restore");
   progress.Report("restoring " + std::string(FileFormatName(format)) + " backup " + options.input +
-                  " (" + HumanBytes(static_cast<int64_t>(bytes)) + ")");
-  int code = 0;
-  if (format == FileFormat::kCustom) {
-    std::vector<std::string> argv = {"pg_restore",      "--no-owner",
-                                     "--no-privileges", "--single-transaction",
-                                     "--exit-on-error", "--dbname=" + tool.url};
-    if (!drops.empty()) {
-      argv.emplace_back("--clean");
-      argv.emplace_back("--if-exists");
-    }
-    argv.emplace_back(options.input);
-    ToolProcess restore(argv, ToolEnv(tool));
-    code = restore.Wait();
-    progress.Done();
-    if (code != 0) return ToolFailed(restore, code);
-  } else {
-    std::vector<std::string> argv = {"psql",
-                                     "--no-psqlrc",
-                                     "--quiet",
-                                     "--set=ON_ERROR_STOP=1",
-                                     "--single-transaction",
-                                     "--dbname=" + tool.url};
-    for (const std::string& drop : drops) argv.emplace_back("--command=" + drop);
-    if (format == FileFormat::kPlain) {
-      argv.emplace_back("--file=" + options.input);
-      ToolProcess psql(argv, ToolEnv(tool));
-      code = psql.Wait();
-      progress.Done();
-      if (code != 0) return ToolFailed(psql, code);
-    } else {
-      // gzip -dc FILE | psql --file=-
-      argv.emplace_back("--file=-");
-      int pipe_fds[2];
-      if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-      ToolProcess gunzip({"gzip", "--decompress", "--stdout", options.input}, {}, -1, pipe_fds[1]);
-      close(pipe_fds[1]);
-      ToolProcess psql(argv, ToolEnv(tool), pipe_fds[0]);
-      close(pipe_fds[0]);
-      code = psql.Wait();
-      const int gunzip_code = gunzip.Wait();
-      progress.Done();
-      if (code != 0) return ToolFailed(psql, code);
-      if (gunzip_code != 0) return ToolFailed(gunzip, gunzip_code);
-    }
+                  " (" + HumanBytes(bytes) + ")");
+  const std::string failure = RunRestore(format, options.input, drops, ForTools(url));
+  progress.Done();
+  if (!failure.empty()) {
+    std::cerr << "photoflow-admin: restore failed, nothing was changed: " << failure << std::endl;
+    return 1;
   }
   const RowCounts after = CountRows(database);
   const double seconds = SecondsSince(started);
@@ -347,7 +437,7 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
                      .Add("command", "restore")
                      .Add("file", options.input)
                      .Add("format", FileFormatName(format))
-                     .Add("dropped_tables", static_cast<int64_t>(tables.size()))
+                     .Add("dropped", static_cast<int64_t>(drops.size()))
                      .Add("tasks", after.tasks)
                      .Add("comments", after.comments)
                      .Add("seconds", seconds)

@@ -1,29 +1,12 @@
 #include "admin/database.hpp"
 
-#include <cctype>
+#include <libpq-fe.h>
 
 #include <pqxx/nontransaction>
 
 #include "admin/options.hpp"
 
 namespace photoflow::admin {
-namespace {
-
-std::string PercentDecoded(const std::string& text) {
-  std::string decoded;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(text[i + 1]) != 0 &&
-        std::isxdigit(text[i + 2]) != 0) {
-      decoded += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      decoded += text[i];
-    }
-  }
-  return decoded;
-}
-
-}  // namespace
 
 config::DatabaseUrl Database::ParseUrl(const std::string& url_text) {
   if (url_text.empty()) throw UsageError("DATABASE_URL is not set (or pass --database-url)");
@@ -60,17 +43,34 @@ std::string Database::QualifiedName(const std::string& table) {
 }
 
 ToolConnection ForTools(const config::DatabaseUrl& url) {
-  const std::string& text = url.libpq_url;
-  const size_t authority = text.find("://");
-  if (authority == std::string::npos) return {text, ""};
-  const size_t start = authority + 3;
-  const size_t end = text.find_first_of("/?", start);
-  const size_t at = text.rfind('@', end == std::string::npos ? text.size() : end);
-  if (at == std::string::npos || at < start) return {text, ""};
-  const size_t colon = text.find(':', start);
-  if (colon == std::string::npos || colon > at) return {text, ""};
-  return {text.substr(0, colon) + text.substr(at),
-          PercentDecoded(text.substr(colon + 1, at - colon - 1))};
+  // libpq's own parser, so that every spelling of a password (user info,
+  // ?password=, percent-encoded) is found; the rest goes back as a
+  // keyword=value string, which pg_dump, pg_restore and psql take as --dbname.
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.libpq_url.c_str(), &error);
+  if (options == nullptr) {
+    const std::string message = error != nullptr ? error : "cannot parse the database URL";
+    PQfreemem(error);
+    throw UsageError(message);
+  }
+  ToolConnection tool;
+  for (const PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+    if (option->val == nullptr) continue;
+    const std::string keyword = option->keyword;
+    if (keyword == "password") {
+      tool.password = option->val;
+      continue;
+    }
+    std::string value;
+    for (const char* c = option->val; *c != '\0'; ++c) {
+      if (*c == '\\' || *c == '\'') value += '\\';
+      value += *c;
+    }
+    if (!tool.conninfo.empty()) tool.conninfo += ' ';
+    tool.conninfo += keyword + "='" + value + "'";
+  }
+  PQconninfoFree(options);
+  return tool;
 }
 
 }  // namespace photoflow::admin

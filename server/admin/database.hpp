@@ -30,11 +30,11 @@ class Database {
   std::string schema_;
 };
 
-// What libpq's programs (pg_dump, pg_restore, psql) are given: the URL
-// without its password, which goes in PGPASSWORD instead, so that it never
-// shows in the process list.
+// What libpq's programs (pg_dump, pg_restore, psql) are given: the
+// connection as a keyword=value string without the password, which goes in
+// PGPASSWORD instead, so that it never shows in the process list.
 struct ToolConnection {
-  std::string url;
+  std::string conninfo;
   std::string password;  // empty: none in the URL
 };
 ToolConnection ForTools(const config::DatabaseUrl& url);

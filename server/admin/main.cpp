@@ -4,6 +4,7 @@
 // deploy with a Prisma-compatible command line; these work on the data, on
 // schedules (the CronJobs in deploy/k8s) or by hand, and need PostgreSQL's
 // client programs, which the migrate Job does not.
+#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -38,6 +39,9 @@ int Run(const admin::Options& options, const config::DatabaseUrl& url) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A restore writes into psql's stdin; if psql stops at an error, the write
+  // must fail (EPIPE) rather than kill this process before it reports.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::vector<std::string> args(argv + 1, argv + argc);
   admin::Options options;
   config::DatabaseUrl url;

@@ -25,7 +25,8 @@ constexpr const char* kGeneralUsage =
     "  stats      database size, table sizes and rows, connections, the archive\n"
     "\n"
     "Options for every command:\n"
-    "  --database-url URL  default $DATABASE_URL (Prisma-style ?schema= is honoured)\n"
+    "  --database-url URL  default $DATABASE_URL (Prisma-style ?schema= is honoured); prefer\n"
+    "                      the variable: a flag's value shows in the process list\n"
     "  --json              one JSON object on stdout instead of text; progress stays on stderr\n"
     "  --check-args        check the command line and exit 0 without connecting\n"
     "\n"
@@ -45,7 +46,8 @@ const std::map<std::string, std::string, std::less<>>& CommandUsage() {
        "             (pg_restore's format: compressed, tables can be restored one by one)\n"
        "  --output   the file to write\n"
        "  --dir      write photoflow-YYYYMMDDTHHMMSSZ.sql|.sql.gz|.dump in DIR\n"
-       "  --keep N   with --dir: then delete all but the newest N backups of that name form\n"},
+       "  --keep N   with --dir: then delete all but the newest N backups of that name form\n"
+       "             and format\n"},
       {"restore",
        "Usage: photoflow-admin restore --input FILE [--force] [--dry-run]\n"
        "\n"
@@ -134,14 +136,37 @@ std::string ParseDueBefore(const std::string& value, long long now) {
     std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
     return text;
   }
+  // Digits exactly where the pattern has them, then a date the calendar has
+  // (timegm turns 2026-02-31 into March: that is refused).
+  const auto shaped = [&value](std::string_view pattern) {
+    if (value.size() != pattern.size()) return false;
+    for (size_t i = 0; i < pattern.size(); ++i) {
+      const bool digit = value[i] >= '0' && value[i] <= '9';
+      if (pattern[i] == '9' ? !digit : value[i] != pattern[i]) return false;
+    }
+    return true;
+  };
   const bool date_only =
-      value.size() == 10 && std::sscanf(value.c_str(), "%4d-%2d-%2d", &year, &month, &day) == 3;
-  const bool date_time = value.size() == 20 && value[10] == 'T' && value[19] == 'Z' &&
+      shaped("9999-99-99") && std::sscanf(value.c_str(), "%4d-%2d-%2d", &year, &month, &day) == 3;
+  const bool date_time = shaped("9999-99-99T99:99:99Z") &&
                          std::sscanf(value.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &year, &month, &day,
                                      &hour, &minute, &second) == 6;
-  if ((!date_only && !date_time) || year < 1900 || year > 9999 || month < 1 || month > 12 ||
-      day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    throw UsageError("--finished-before must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Nd (days ago)");
+  std::tm fields{};
+  fields.tm_year = year - 1900;
+  fields.tm_mon = month - 1;
+  fields.tm_mday = day;
+  fields.tm_hour = hour;
+  fields.tm_min = minute;
+  fields.tm_sec = second;
+  const std::tm wanted = fields;
+  timegm(&fields);
+  const bool on_the_calendar = fields.tm_year == wanted.tm_year && fields.tm_mon == wanted.tm_mon &&
+                               fields.tm_mday == wanted.tm_mday &&
+                               fields.tm_hour == wanted.tm_hour && fields.tm_min == wanted.tm_min &&
+                               fields.tm_sec == wanted.tm_sec;
+  if ((!date_only && !date_time) || year < 1900 || !on_the_calendar) {
+    throw UsageError(
+        "--finished-before must be YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Nd (days ago), a real date");
   }
   char text[80];
   std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, hour, minute,

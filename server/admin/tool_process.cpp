@@ -35,7 +35,9 @@ ToolProcess::ToolProcess(const std::vector<std::string>& argv,
     const std::string variable = *entry;
     bool replaced = false;
     for (const std::string& extra : extra_env) {
-      replaced = replaced || variable.starts_with(extra.substr(0, extra.find('=') + 1));
+      const size_t equals = extra.find('=');
+      replaced = replaced || (equals != std::string::npos &&
+                              variable.starts_with(std::string_view(extra).substr(0, equals + 1)));
     }
     if (!replaced) environment.push_back(variable);
   }
@@ -46,15 +48,21 @@ ToolProcess::ToolProcess(const std::vector<std::string>& argv,
   int stderr_pipe[2];
   if (pipe2(stderr_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd < 0) {
+    close(stderr_pipe[0]);
+    close(stderr_pipe[1]);
+    throw std::runtime_error("cannot open /dev/null");
+  }
   pid_ = fork();
   if (pid_ < 0) {
     close(stderr_pipe[0]);
     close(stderr_pipe[1]);
-    if (null_fd >= 0) close(null_fd);
+    close(null_fd);
     throw std::runtime_error("fork failed");
   }
   if (pid_ == 0) {
-    dup2(stdin_fd >= 0 ? stdin_fd : null_fd, STDIN_FILENO);
+    signal(SIGPIPE, SIG_DFL);  // photoflow-admin ignores it; the tools expect the default
+    dup2(stdin_fd >= 0 ? stdin_fd : null_fd, STDIN_FILENO);  // dup2 clears FD_CLOEXEC
     dup2(stdout_fd >= 0 ? stdout_fd : null_fd, STDOUT_FILENO);
     dup2(stderr_pipe[1], STDERR_FILENO);
     execvpe(argv_pointers[0], argv_pointers.data(), env_pointers.data());
@@ -63,7 +71,7 @@ ToolProcess::ToolProcess(const std::vector<std::string>& argv,
     _exit(127);
   }
   close(stderr_pipe[1]);
-  if (null_fd >= 0) close(null_fd);
+  close(null_fd);
   stderr_fd_ = stderr_pipe[0];
   stderr_reader_ = std::thread([this] {
     char buffer[4096];

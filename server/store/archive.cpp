@@ -43,7 +43,8 @@ ORDER BY id LIMIT $3
 FOR UPDATE SKIP LOCKED)sql",
     "unarchive_lock_tasks"};
 
-// Tasks first: the comments' foreign key points at them.
+// The comments' foreign key is checked at the end of the statement, when
+// every part of it has run (PostgreSQL runs the parts in no set order).
 constexpr db::Query kMoveFromArchive{
     R"sql(WITH moved_tasks AS (
   DELETE FROM photoflow_archived_tasks WHERE id = ANY ($1::int[])
@@ -64,19 +65,27 @@ SELECT (SELECT pg_catalog.count(*) FROM restored_tasks),
        (SELECT COALESCE(pg_catalog.sum(amount_of_comments), 0) FROM moved_tasks))sql",
     "unarchive_move_tasks"};
 
+// Tasks, their comments, and their amount_of_comments added up.
 constexpr db::Query kCountToArchive{
-    R"sql(SELECT pg_catalog.count(*), COALESCE(pg_catalog.sum(amount_of_comments), 0)
-FROM "Tasks"
-WHERE is_finished
-  AND ($1 = '' OR "dueAt" < $1::timestamp)
-  AND (pg_catalog.cardinality($2::int[]) = 0 OR id = ANY ($2::int[])))sql",
+    R"sql(WITH matching AS (
+  SELECT id, amount_of_comments FROM "Tasks"
+  WHERE is_finished
+    AND ($1 = '' OR "dueAt" < $1::timestamp)
+    AND (pg_catalog.cardinality($2::int[]) = 0 OR id = ANY ($2::int[])))
+SELECT (SELECT pg_catalog.count(*) FROM matching),
+       (SELECT pg_catalog.count(*) FROM task_comments WHERE task_id IN (SELECT id FROM matching)),
+       (SELECT COALESCE(pg_catalog.sum(amount_of_comments), 0) FROM matching))sql",
     "archive_count"};
 
 constexpr db::Query kCountArchived{
-    R"sql(SELECT pg_catalog.count(*), COALESCE(pg_catalog.sum(amount_of_comments), 0)
-FROM photoflow_archived_tasks
-WHERE ($1 = '' OR "dueAt" < $1::timestamp)
-  AND (pg_catalog.cardinality($2::int[]) = 0 OR id = ANY ($2::int[])))sql",
+    R"sql(WITH matching AS (
+  SELECT id, amount_of_comments FROM photoflow_archived_tasks
+  WHERE ($1 = '' OR "dueAt" < $1::timestamp)
+    AND (pg_catalog.cardinality($2::int[]) = 0 OR id = ANY ($2::int[])))
+SELECT (SELECT pg_catalog.count(*) FROM matching),
+       (SELECT pg_catalog.count(*) FROM photoflow_archived_task_comments
+        WHERE task_id IN (SELECT id FROM matching)),
+       (SELECT COALESCE(pg_catalog.sum(amount_of_comments), 0) FROM matching))sql",
     "archive_count_archived"};
 
 // An int[] parameter in PostgreSQL's array text form ("{1,2,3}"): libpqxx 6

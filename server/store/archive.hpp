@@ -42,8 +42,7 @@ Moved MoveFromArchive(db::Transaction& txn, const std::vector<int>& task_ids);
 // Whether the archive tables exist (migration 20261203100000 applied).
 bool Installed(db::Transaction& txn);
 
-// What a run would move now (dry run), and what is in the archive
-// (comments: the tasks' amount_of_comments added up).
+// What a run would move now (dry run), and what is in the archive.
 Moved CountToArchive(db::Transaction& txn, const Selection& selection);
 Moved CountArchived(db::Transaction& txn, const Selection& selection);
 

@@ -156,6 +156,15 @@ class EnvoyGatewayTest(unittest.TestCase):
                     self.assertTrue(f"/{service_name}/{method.name}".startswith(
                         route["match"]["prefix"]))
 
+    def test_the_error_details_the_server_sends_can_be_turned_into_json(self):
+        # convert_grpc_status needs every type that google.rpc.Status may
+        # carry in its details (api/rpc_status.cpp packs these).
+        self.assertTrue(self.transcoder["convert_grpc_status"])
+        for name in ("google.rpc.Status", "google.rpc.ErrorInfo", "google.rpc.BadRequest",
+                     "google.rpc.RetryInfo"):
+            with self.subTest(type=name):
+                self.assertIn("." + name, self.messages)
+
     def test_every_method_has_one_unambiguous_http_route(self):
         seen = {}
         for service_name in self.transcoder["services"]:

@@ -1,13 +1,17 @@
 // photoflow-admin as operators and the CronJobs run it: backup and restore
 // round trips, archive and unarchive (with a kill in the middle), vacuum and
 // stats, against the test PostgreSQL.
+#include <unistd.h>
+
 #include <csignal>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include <gtest/gtest.h>
@@ -17,6 +21,7 @@
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
+#include "support/test_server.hpp"
 
 namespace photoflow {
 namespace {
@@ -50,9 +55,8 @@ std::string JsonLine(const std::string& output) {
 
 // 30 tasks due 2026-01-02 to 2026-01-31, every third unfinished, task i with
 // i % 4 comments and amount_of_comments to match.
-void Seed(const TestSchema& schema) {
-  auto connection = schema.Connect();
-  pqxx::work txn(*connection);
+void Seed(pqxx::connection& connection) {
+  pqxx::work txn(connection);
   txn.exec(R"sql(
     INSERT INTO "Tasks" (id, "dueAt", task, additional_information, status, is_finished,
                          amount_of_comments, "taskColumn")
@@ -66,6 +70,8 @@ void Seed(const TestSchema& schema) {
   txn.exec(R"sql(SELECT setval(pg_get_serial_sequence('"Tasks"', 'id'), 30))sql");
   txn.commit();
 }
+
+void Seed(const TestSchema& schema) { Seed(*schema.Connect()); }
 
 // Tasks finished and due before 2026-01-21: i in 1..19, not a multiple of 3.
 constexpr const char* kArchiveCutoff = "2026-01-21";
@@ -122,10 +128,15 @@ class ScratchDatabase {
     pqxx::nontransaction(owner).exec("DROP DATABASE IF EXISTS " + owner.quote_name(name_) +
                                      " WITH (FORCE)");
   }
+  // Its URL (the public schema).
+  std::string Url() const { return WithDatabase(testing::BaseDatabaseUrl(), name_); }
   // Its URL, with the same ?schema= as `schema` (a backup recreates it).
   std::string Url(const TestSchema& schema) const {
     const std::string url = WithDatabase(testing::BaseDatabaseUrl(), name_);
     return url + (url.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema.name();
+  }
+  std::unique_ptr<pqxx::connection> Connect() const {
+    return std::make_unique<pqxx::connection>(Url());
   }
   std::unique_ptr<pqxx::connection> Connect(const TestSchema& schema) const {
     auto connection =
@@ -150,6 +161,8 @@ TEST(AdminCliTest, EveryCommandHasHelpAndBadCommandLinesAreUsageErrors) {
   EXPECT_EQ(Admin("", {"compact"}).code, 2);
   EXPECT_EQ(Admin("", {"backup"}).code, 2);  // neither --output nor --dir
   EXPECT_EQ(Admin("", {"archive", "--finished-before", "yesterday"}).code, 2);
+  EXPECT_EQ(Admin("", {"archive", "--finished-before", "2026-02-31", "--check-args"}).code, 2);
+  EXPECT_EQ(Admin("", {"archive", "--finished-before", "2026-01-1x", "--check-args"}).code, 2);
   EXPECT_EQ(Admin("", {"unarchive", "--all", "--task-id", "3"}).code, 2);
   EXPECT_EQ(Admin("", {"stats"}).code, 2) << "no DATABASE_URL";
   const AdminRun valid = Admin("", {"archive", "--finished-before", "365d", "--check-args"});
@@ -210,11 +223,12 @@ TEST(AdminCliTest, RestoreRefusesANonEmptyDatabaseUnlessForced) {
   EXPECT_EQ(Digest(*source.Connect()), before);
 }
 
-TEST(AdminCliTest, BackupDirKeepsTheNewestBackups) {
+TEST(AdminCliTest, BackupDirKeepsTheNewestBackupsOfItsFormat) {
   TestSchema schema;
   TempDir dir;
-  // Older backups of the same name form, and a file that is not one.
-  for (const char* name : {"photoflow-20250101T000000Z.dump", "photoflow-20250102T000000Z.sql",
+  // Older backups of the same name form (two of this format), and files
+  // that --keep must leave alone: another format's, and one of another name.
+  for (const char* name : {"photoflow-20250101T000000Z.dump", "photoflow-20250102T000000Z.dump",
                            "photoflow-20250103T000000Z.sql.gz", "notes.txt"}) {
     std::ofstream(dir.path() / name) << "old";
   }
@@ -226,13 +240,79 @@ TEST(AdminCliTest, BackupDirKeepsTheNewestBackups) {
     names.push_back(entry.path().filename().string());
   }
   std::sort(names.begin(), names.end());
-  ASSERT_EQ(names.size(), 3U) << backup.output;
+  ASSERT_EQ(names.size(), 4U) << backup.output;
   EXPECT_EQ(names[0], "notes.txt");
-  EXPECT_EQ(names[1], "photoflow-20250103T000000Z.sql.gz");
-  EXPECT_TRUE(std::regex_match(names[2], std::regex(R"(photoflow-\d{8}T\d{6}Z\.dump)")))
-      << names[2];
-  EXPECT_NE(JsonLine(backup.output).find("photoflow-20250101T000000Z.dump"), std::string::npos);
+  EXPECT_EQ(names[1], "photoflow-20250102T000000Z.dump");
+  EXPECT_EQ(names[2], "photoflow-20250103T000000Z.sql.gz");
+  EXPECT_TRUE(std::regex_match(names[3], std::regex(R"(photoflow-\d{8}T\d{6}Z\.dump)")))
+      << names[3];
+  EXPECT_NE(JsonLine(backup.output).find(R"("deleted":["photoflow-20250101T000000Z.dump"])"),
+            std::string::npos)
+      << backup.output;
+  // A backup never overwrites a file.
+  const std::string existing = (dir.path() / "notes.txt").string();
+  EXPECT_EQ(Admin(schema.owner_url(), {"backup", "--output", existing}).code, 1);
+  std::ifstream kept(existing);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "old");
 }
+
+// The public schema of a database of its own, migrated and seeded, backed up;
+// then changed (a task more, a table more).
+class PublicSchemaRestoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  PublicSchemaRestoreTest() {
+    ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, {"deploy"},
+                         {{"DATABASE_URL", database_.Url()}, {"PHOTOFLOW_MIGRATIONS_DIR", ""}});
+    EXPECT_EQ(migrate.WaitForExit(kTimeout), 0) << migrate.Output();
+    Seed(*database_.Connect());
+    EXPECT_EQ(Admin(database_.Url(), {"backup", "--format", GetParam(), "--output", file_}).code,
+              0);
+    backed_up_ = Digest(*database_.Connect());
+    pqxx::connection connection(database_.Url());
+    pqxx::nontransaction(connection).exec(R"sql(
+      INSERT INTO "Tasks" ("dueAt", task, additional_information, status)
+      VALUES (now(), 'After the backup', '', 'New')
+      RETURNING id)sql");
+    pqxx::nontransaction(connection).exec("CREATE TABLE extra (id int)");
+    changed_ = Digest(*database_.Connect());
+  }
+
+  std::string Extra() {
+    pqxx::connection connection(database_.Url());
+    return pqxx::nontransaction(connection)
+        .exec("SELECT to_regclass('extra') IS NULL")[0][0]
+        .c_str();
+  }
+
+  ScratchDatabase database_{"pf_restore_public_" + std::to_string(getpid())};
+  TempDir dir_;
+  const std::string file_ = (dir_.path() / ("backup." + GetParam())).string();
+  std::string backed_up_;
+  std::string changed_;
+};
+
+TEST_P(PublicSchemaRestoreTest, ForceReplacesEverythingInOneTransaction) {
+  ASSERT_NE(backed_up_, changed_);
+  const AdminRun restore = Admin(database_.Url(), {"restore", "--input", file_, "--force"});
+  ASSERT_EQ(restore.code, 0) << restore.output;
+  EXPECT_EQ(Digest(*database_.Connect()), backed_up_);
+  EXPECT_EQ(Extra(), "t") << "a table the backup does not have is dropped too";
+}
+
+TEST_P(PublicSchemaRestoreTest, ACutShortBackupRestoresNothing) {
+  // Half the file: a gzip stream without its end, a custom archive without
+  // its last tables, a plain dump without its closing line.
+  const auto size = std::filesystem::file_size(file_);
+  std::filesystem::resize_file(file_, size / 2);
+  const AdminRun restore = Admin(database_.Url(), {"restore", "--input", file_, "--force"});
+  EXPECT_EQ(restore.code, 1) << restore.output;
+  EXPECT_NE(restore.output.find("nothing was changed"), std::string::npos) << restore.output;
+  EXPECT_EQ(Digest(*database_.Connect()), changed_);
+  EXPECT_EQ(Extra(), "f") << "the drops were rolled back with the rest";
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, PublicSchemaRestoreTest,
+                         ::testing::Values("plain", "gzip", "custom"));
 
 TEST(AdminCliTest, ArchiveMovesExactlyTheFinishedTasksDueBeforeTheDateOnce) {
   TestSchema schema;
@@ -309,7 +389,7 @@ TEST(AdminCliTest, ArchiveKilledMidRunIsFinishedByTheNextRun) {
                        {{"DATABASE_URL", schema.owner_url() + "&application_name=" + application}});
   ASSERT_TRUE(archive.WaitForLine("batch 2:", kTimeout)) << archive.Output();
   archive.Signal(SIGKILL);
-  EXPECT_FALSE(archive.WaitForExit(kTimeout).has_value()) << "killed, not exited";
+  archive.WaitForExit(kTimeout);  // reaped
   // Its session outlives it while waiting on the lock; end it (and wait).
   schema.QueryValue(
       "SELECT count(pg_terminate_backend(pid, 30000)) FROM pg_stat_activity "
@@ -329,6 +409,58 @@ TEST(AdminCliTest, ArchiveKilledMidRunIsFinishedByTheNextRun) {
   EXPECT_EQ(schema.QueryValue("SELECT (SELECT count(*) FROM task_comments) + "
                               "(SELECT count(*) FROM photoflow_archived_task_comments)"),
             schema.QueryValue("SELECT sum(i % 4) FROM generate_series(1, 30) AS i"));
+  EXPECT_EQ(CounterMismatches(schema), "0");
+}
+
+// Archiving while the service takes comments on the very tasks being moved:
+// every acknowledged comment ends up exactly once, with its task (on the
+// board or in the archive), and every counter matches its comments.
+TEST(AdminCliTest, ArchiveWhileCommentsArriveLosesNoAcknowledgedComment) {
+  TestSchema schema;
+  Seed(schema);
+  const int comments_before = std::stoi(schema.QueryValue("SELECT count(*) FROM task_comments"));
+  testing::TestServer server(schema);
+  const std::vector<int> eligible = {1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19};
+  std::atomic<int> acknowledged = 0;
+  std::atomic<int> refused = 0;
+  std::atomic<bool> archive_done = false;
+  std::vector<std::thread> writers;
+  for (int writer = 0; writer < 4; ++writer) {
+    writers.emplace_back([&, writer] {
+      // Until the archive run has ended, and five calls more (on archived
+      // tasks by then).
+      int after_the_archive = 0;
+      for (int i = 0; after_the_archive < 5; ++i) {
+        if (archive_done) ++after_the_archive;
+        v1::CreateCommentRequest request;
+        request.mutable_comment()->set_task_id(eligible[(writer + i) % eligible.size()]);
+        request.mutable_comment()->set_text("during the archive");
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + 30s);
+        v1::Comment created;
+        const grpc::Status status = server.comments().CreateComment(&context, request, &created);
+        if (status.ok()) {
+          ++acknowledged;
+        } else {
+          EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << status.error_message();
+          ++refused;
+        }
+      }
+    });
+  }
+  const AdminRun archive =
+      Admin(schema.owner_url(),
+            {"archive", "--finished-before", kArchiveCutoff, "--batch-size", "1", "--json"});
+  archive_done = true;
+  for (std::thread& writer : writers) writer.join();
+  ASSERT_EQ(archive.code, 0) << archive.output;
+  // Tasks a call held at that moment were skipped: a second run takes them.
+  ASSERT_EQ(Admin(schema.owner_url(), {"archive", "--finished-before", kArchiveCutoff}).code, 0);
+  EXPECT_EQ(Ids(schema, "photoflow_archived_tasks"), kEligible);
+  EXPECT_GT(refused.load(), 0) << "some comments came after their task was archived";
+  EXPECT_EQ(std::stoi(schema.QueryValue("SELECT (SELECT count(*) FROM task_comments) + "
+                                        "(SELECT count(*) FROM photoflow_archived_task_comments)")),
+            comments_before + acknowledged.load());
   EXPECT_EQ(CounterMismatches(schema), "0");
 }
 
