@@ -247,9 +247,9 @@ std::string RunRestore(FileFormat format, const std::string& input,
   if (source >= 0) close(source);
   std::string failure;
   if (producer) {
-    if (!psql_reading)
+    if (!psql_reading) {
       producer.reset();  // psql failed: stop the producer too
-    else if (const int code = producer->Wait(); code != 0) {
+    } else if (const int code = producer->Wait(); code != 0) {
       failure = producer->program() + " failed (exit code " + std::to_string(code) +
                 "): " + producer->ErrorTail();
     }
@@ -258,8 +258,9 @@ std::string RunRestore(FileFormat format, const std::string& input,
     failure = "the backup ends before pg_dump's closing line (cut short or not a pg_dump file)";
   }
   if (failure.empty() && psql_reading) {
+    // If psql has stopped by now, its exit code says why.
     static constexpr char kCommit[] = "COMMIT;\n";
-    psql_reading = WriteAll(sink, kCommit, sizeof kCommit - 1);
+    WriteAll(sink, kCommit, sizeof kCommit - 1);
   }
   close(sink);
   const int psql_code = psql.Wait();

@@ -67,7 +67,7 @@ ToolConnection ForTools(const config::DatabaseUrl& url) {
       value += *c;
     }
     if (!tool.conninfo.empty()) tool.conninfo += ' ';
-    tool.conninfo += keyword + "='" + value + "'";
+    tool.conninfo.append(keyword).append("='").append(value).append("'");
   }
   PQconninfoFree(options);
   return tool;

@@ -424,8 +424,10 @@ TEST(AdminCliTest, ArchiveWhileCommentsArriveLosesNoAcknowledgedComment) {
   std::atomic<int> acknowledged = 0;
   std::atomic<int> refused = 0;
   std::atomic<bool> archive_done = false;
+  constexpr int kWriters = 4;
   std::vector<std::thread> writers;
-  for (int writer = 0; writer < 4; ++writer) {
+  writers.reserve(kWriters);
+  for (int writer = 0; writer < kWriters; ++writer) {
     writers.emplace_back([&, writer] {
       // Until the archive run has ended, and five calls more (on archived
       // tasks by then).
