@@ -274,6 +274,17 @@ SQL
   psql_super "$port" -d "$DB_NAME" >/dev/null <<SQL
 CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 SQL
+  # pg_trgm, the search indexes' operator class, where every schema sees it.
+  # The tests give each test a schema of its own, and an extension exists
+  # once per database, so here it lives in pg_catalog (also in template1, for
+  # the databases tests create); the migration's CREATE EXTENSION IF NOT
+  # EXISTS then finds it. Elsewhere the migration creates it in public, as
+  # the database's owner (pg_trgm is a trusted extension).
+  local db
+  for db in template1 "$DB_NAME"; do
+    psql_super "$port" -d "$db" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA pg_catalog" \
+      >/dev/null
+  done
 }
 
 # --- commands ---------------------------------------------------------------

@@ -230,7 +230,10 @@ std::string RunRestore(FileFormat format, const std::string& input,
     source = from_producer[0];
   }
 
-  std::string head = "BEGIN;\n";
+  // The extensions the migrations create, first: a backup carries none
+  // (backup: only plpgsql), and its search indexes need pg_trgm's operator
+  // class. Trusted, so the owner may create it; a no-op where it exists.
+  std::string head = "BEGIN;\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n";
   for (const std::string& drop : drops) head += drop + ";\n";
   bool psql_reading = WriteAll(sink, head.data(), head.size());
   std::string tail;  // the stream's last bytes, for the closing line
@@ -293,10 +296,11 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
     argv.insert(argv.end(), {"--format=plain", "--clean", "--if-exists"});
   }
   if (options.format == BackupFormat::kGzip) argv.emplace_back("--compress=6");
-  // Only the extensions the owner may create again (none needs more than
-  // plpgsql so far), not those a superuser installed (pg_stat_statements),
-  // which a restore as the owner could not create. A Prisma-style ?schema=
-  // dumps that schema alone (and a restore recreates it).
+  // No extensions (plpgsql matches one that is never dumped anyway): not
+  // those a superuser installed (pg_stat_statements), which a restore as the
+  // owner could not create, and not pg_trgm either, which restore creates
+  // itself wherever the target database has it or not. A Prisma-style
+  // ?schema= dumps that schema alone (and a restore recreates it).
   argv.emplace_back("--extension=plpgsql");
   if (!url.schema.empty()) argv.emplace_back("--schema=" + url.schema);
 

@@ -1,5 +1,5 @@
 // The list query for "unfinished tasks, soonest first" must not scan the
-// whole table, on the first page or deep in the list.
+// whole table, on the first page or deep in the list; nor must a search.
 #include <gtest/gtest.h>
 #include <pqxx/nontransaction>
 #include <pqxx/prepared_statement>
@@ -106,6 +106,28 @@ TEST(ListPlanTest, PagesThroughTiedDueDatesComeFromTheBoardIndexes) {
   ExpectIndexOrderedPages(*connection, "is_finished = false", "Tasks_is_finished_dueAt_id_idx");
   ExpectIndexOrderedPages(*connection, "is_finished = false AND task_column = \"2\"",
                           "Tasks_taskColumn_is_finished_dueAt_id_idx");
+}
+
+// Search: title:"..." and additional_information:"..." (a case-insensitive
+// substring, ILIKE) come from the trigram indexes of migration
+// 20261203200000_task_search, not from reading every row.
+TEST(ListPlanTest, SearchInTitlesAndNotesUsesTheTrigramIndexesNotASequentialScan) {
+  testing::TestSchema schema;
+  schema.QueryValue(
+      "INSERT INTO \"Tasks\" (\"dueAt\", task, additional_information, status, is_finished) "
+      "SELECT timestamp '2026-01-01' + (i % 365) * interval '1 day', "
+      "'Wedding photography, family ' || md5(i::text), 'Deliver ' || md5((i * 7)::text), "
+      "'Scheduled', i % 5 = 0 FROM generate_series(1, 100000) AS i; ANALYZE \"Tasks\"; SELECT 1");
+  auto connection = schema.Connect();
+  const std::vector<query::SortKey> order = query::ParseTaskOrderBy("due_at");
+  for (const auto& [filter_text, index] : std::vector<std::pair<std::string, std::string>>{
+           {"title:\"FAMILY C4CA4238\"", "Tasks_task_idx"},
+           {"additional_information:\"8f14e45f\"", "Tasks_additional_information_idx"},
+           {"is_finished = false AND title:\"c4ca4238a0b9\"", "Tasks_task_idx"}}) {
+    const std::string plan = Plan(*connection, query::CompileTaskFilter(filter_text, 1), order);
+    EXPECT_EQ(plan.find("Seq Scan"), std::string::npos) << filter_text << "\n" << plan;
+    EXPECT_NE(plan.find(index), std::string::npos) << filter_text << "\n" << plan;
+  }
 }
 
 }  // namespace

@@ -111,6 +111,9 @@ TEST(SchemaTest, IndexesAndForeignKeyMatchThePrismaSchema) {
            "FROM pg_indexes WHERE schemaname = $1 AND tablename IN ('Tasks', 'task_comments') "
            "ORDER BY tablename, indexname"),
       (std::vector<std::string>{
+          "Tasks | Tasks_additional_information_idx | CREATE INDEX "
+          "\"Tasks_additional_information_idx\" ON \"Tasks\" USING gin "
+          "(additional_information gin_trgm_ops)",
           "Tasks | Tasks_dueAt_idx | CREATE INDEX \"Tasks_dueAt_idx\" ON \"Tasks\" USING "
           "btree (\"dueAt\")",
           "Tasks | Tasks_is_finished_dueAt_id_idx | CREATE INDEX "
@@ -125,6 +128,8 @@ TEST(SchemaTest, IndexesAndForeignKeyMatchThePrismaSchema) {
           "Tasks | Tasks_taskColumn_is_finished_dueAt_id_idx | CREATE INDEX "
           "\"Tasks_taskColumn_is_finished_dueAt_id_idx\" ON \"Tasks\" USING btree "
           "(\"taskColumn\", is_finished, \"dueAt\", id)",
+          "Tasks | Tasks_task_idx | CREATE INDEX \"Tasks_task_idx\" ON \"Tasks\" USING gin "
+          "(task gin_trgm_ops)",
           "task_comments | task_comments_pkey | CREATE UNIQUE INDEX task_comments_pkey ON "
           "task_comments USING btree (id)",
           "task_comments | task_comments_task_id_idx | CREATE INDEX task_comments_task_id_idx ON "
