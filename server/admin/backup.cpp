@@ -230,8 +230,8 @@ std::string RunRestore(FileFormat format, const std::string& input,
     source = from_producer[0];
   }
 
-  // The extensions the migrations create, first: a backup carries none
-  // (backup: only plpgsql), and its search indexes need pg_trgm's operator
+  // The extensions the migrations create, first: a backup carries no
+  // extensions (Backup), and its search indexes need pg_trgm's operator
   // class. Trusted, so the owner may create it; a no-op where it exists.
   std::string head = "BEGIN;\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n";
   for (const std::string& drop : drops) head += drop + ";\n";
