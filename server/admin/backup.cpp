@@ -26,28 +26,22 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const char* Extension(BackupFormat format) {
-  switch (format) {
-    case BackupFormat::kPlain:
-      return ".sql";
-    case BackupFormat::kGzip:
-      return ".sql.gz";
-    case BackupFormat::kCustom:
-      return ".dump";
-  }
-  return ".sql";
-}
+// Each format's name (--format, reports) and file extension (--dir).
+struct FormatInfo {
+  const char* name;
+  const char* extension;
+};
 
-const char* FormatName(BackupFormat format) {
+FormatInfo Info(BackupFormat format) {
   switch (format) {
-    case BackupFormat::kPlain:
-      return "plain";
     case BackupFormat::kGzip:
-      return "gzip";
+      return {"gzip", ".sql.gz"};
     case BackupFormat::kCustom:
-      return "custom";
+      return {"custom", ".dump"};
+    case BackupFormat::kPlain:
+      break;
   }
-  return "plain";
+  return {"plain", ".sql"};
 }
 
 // photoflow-YYYYMMDDTHHMMSSZ.<ext>: names that sort by time.
@@ -62,7 +56,7 @@ std::string TimestampedName(BackupFormat format) {
   gmtime_r(&now, &utc);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
-  return std::string("photoflow-") + stamp + Extension(format);
+  return std::string("photoflow-") + stamp + Info(format).extension;
 }
 
 // The file's data and its directory entry on disk before it is called done.
@@ -83,69 +77,12 @@ std::vector<std::string> ToolEnv(const ToolConnection& tool) {
   return env;
 }
 
-std::vector<std::string> Tables(Database& database) {
-  pqxx::nontransaction txn(database.connection());
-  std::vector<std::string> tables;
-  for (const pqxx::row& row : txn.exec_params(
-           "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = $1 ORDER BY 1",
-           database.schema())) {
-    tables.emplace_back(row[0].c_str());
-  }
-  return tables;
-}
-
 bool SchemaExists(Database& database) {
   pqxx::nontransaction txn(database.connection());
   return txn
       .exec_params("SELECT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = $1)",
                    database.schema())[0][0]
       .as<bool>();
-}
-
-struct RowCounts {
-  int64_t tasks = -1;  // -1: no such table
-  int64_t comments = -1;
-};
-
-RowCounts CountRows(Database& database) {
-  const auto tables = Tables(database);
-  pqxx::nontransaction txn(database.connection());
-  RowCounts counts;
-  if (std::find(tables.begin(), tables.end(), "Tasks") != tables.end()) {
-    counts.tasks =
-        txn.exec("SELECT pg_catalog.count(*) FROM " + database.QualifiedName("Tasks"))[0][0]
-            .as<int64_t>();
-  }
-  if (std::find(tables.begin(), tables.end(), "task_comments") != tables.end()) {
-    counts.comments =
-        txn.exec("SELECT pg_catalog.count(*) FROM " + database.QualifiedName("task_comments"))[0][0]
-            .as<int64_t>();
-  }
-  return counts;
-}
-
-enum class FileFormat { kPlain, kGzip, kCustom };
-
-FileFormat ReadFormat(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  char magic[5] = {};
-  file.read(magic, sizeof magic);
-  if (file.gcount() == 5 && std::string(magic, 5) == "PGDMP") return FileFormat::kCustom;
-  if (file.gcount() >= 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
-      static_cast<unsigned char>(magic[1]) == 0x8b) {
-    return FileFormat::kGzip;
-  }
-  return FileFormat::kPlain;
-}
-
-const char* FileFormatName(FileFormat format) {
-  return format == FileFormat::kCustom ? "custom" : format == FileFormat::kGzip ? "gzip" : "plain";
-}
-
-int ToolFailed(ToolProcess& tool, int code) {
-  std::cerr << "photoflow-admin: " << tool.program() << " failed (exit code " << code << "):\n"
-            << tool.ErrorTail() << std::endl;
-  return 1;
 }
 
 // The relations of the schema, tables first: what "empty" means for a
@@ -172,6 +109,51 @@ ORDER BY c.relkind IN ('r', 'p') DESC, c.relname)sql",
   return relations;
 }
 
+struct RowCounts {
+  int64_t tasks = -1;  // -1: no such table
+  int64_t comments = -1;
+};
+
+// Rows of "Tasks" and task_comments among `relations` (-1: no such table).
+RowCounts CountRows(Database& database, const std::vector<Relation>& relations) {
+  const auto has = [&relations](const char* table) {
+    return std::any_of(relations.begin(), relations.end(),
+                       [table](const Relation& relation) { return relation.name == table; });
+  };
+  pqxx::nontransaction txn(database.connection());
+  RowCounts counts;
+  if (has("Tasks")) {
+    counts.tasks =
+        txn.exec("SELECT pg_catalog.count(*) FROM " + database.QualifiedName("Tasks"))[0][0]
+            .as<int64_t>();
+  }
+  if (has("task_comments")) {
+    counts.comments =
+        txn.exec("SELECT pg_catalog.count(*) FROM " + database.QualifiedName("task_comments"))[0][0]
+            .as<int64_t>();
+  }
+  return counts;
+}
+
+// A backup's format, from its first bytes: custom ("PGDMP"), gzip, else plain.
+BackupFormat ReadFormat(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  char magic[5] = {};
+  file.read(magic, sizeof magic);
+  if (file.gcount() == 5 && std::string(magic, 5) == "PGDMP") return BackupFormat::kCustom;
+  if (file.gcount() >= 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
+      static_cast<unsigned char>(magic[1]) == 0x8b) {
+    return BackupFormat::kGzip;
+  }
+  return BackupFormat::kPlain;
+}
+
+int ToolFailed(ToolProcess& tool, int code) {
+  std::cerr << "photoflow-admin: " << tool.program() << " failed (exit code " << code << "):\n"
+            << tool.ErrorTail() << std::endl;
+  return 1;
+}
+
 // The last line pg_dump writes (plain format, and pg_restore --file=-): a
 // stream without it was cut short.
 constexpr std::string_view kDumpComplete = "-- PostgreSQL database dump complete";
@@ -196,7 +178,7 @@ bool WriteAll(int fd, const char* data, size_t size) {
 // or cut file, or any failing statement (ON_ERROR_STOP), ends the session
 // without COMMIT, and PostgreSQL rolls everything back. Returns "" on
 // success, else what failed.
-std::string RunRestore(FileFormat format, const std::string& input,
+std::string RunRestore(BackupFormat format, const std::string& input,
                        const std::vector<std::string>& drops, const ToolConnection& tool) {
   int to_psql[2];
   if (pipe2(to_psql, O_CLOEXEC) != 0) return "pipe failed";
@@ -208,7 +190,7 @@ std::string RunRestore(FileFormat format, const std::string& input,
 
   std::unique_ptr<ToolProcess> producer;
   int source = -1;
-  if (format == FileFormat::kPlain) {
+  if (format == BackupFormat::kPlain) {
     source = open(input.c_str(), O_RDONLY | O_CLOEXEC);
   } else {
     int from_producer[2];
@@ -217,7 +199,7 @@ std::string RunRestore(FileFormat format, const std::string& input,
       return "pipe failed";
     }
     std::vector<std::string> argv =
-        format == FileFormat::kGzip
+        format == BackupFormat::kGzip
             ? std::vector<std::string>{"gzip", "--decompress", "--stdout", input}
             // --clean --if-exists, as plain backups are made: each object of
             // the backup is dropped (if there) before it is created again.
@@ -336,7 +318,7 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
       const std::string name = entry.path().filename().string();
       // Of this format only: a weekly custom backup is not pruned by daily plain ones.
       if (entry.is_regular_file() && std::regex_match(name, BackupNamePattern()) &&
-          name.ends_with(Extension(options.format)) &&
+          name.ends_with(Info(options.format).extension) &&
           (options.format != BackupFormat::kPlain || !name.ends_with(".sql.gz"))) {
         backups.push_back(entry.path());
       }
@@ -355,14 +337,14 @@ int Backup(const Options& options, const config::DatabaseUrl& url) {
     std::cout << JsonObject()
                      .Add("command", "backup")
                      .Add("file", path.string())
-                     .Add("format", FormatName(options.format))
+                     .Add("format", Info(options.format).name)
                      .Add("bytes", bytes)
                      .Add("seconds", seconds)
                      .AddRaw("deleted", JsonArray(deleted_json))
                      .str()
               << std::endl;
   } else {
-    std::cout << "backup: wrote " << path.string() << " (" << FormatName(options.format) << ", "
+    std::cout << "backup: wrote " << path.string() << " (" << Info(options.format).name << ", "
               << HumanBytes(bytes) << ") in " << SecondsText(seconds) << std::endl;
     for (const auto& name : deleted) std::cout << "backup: deleted " << name << " (--keep)\n";
   }
@@ -376,11 +358,11 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
     std::cerr << "photoflow-admin: cannot read --input: " << error.message() << std::endl;
     return 1;
   }
-  const FileFormat format = ReadFormat(options.input);
+  const BackupFormat format = ReadFormat(options.input);
   Database database(url);
   const std::vector<Relation> relations = Relations(database);
-  const RowCounts before = CountRows(database);
   if (!relations.empty() && !options.force) {
+    const RowCounts before = CountRows(database, relations);
     std::cerr << "photoflow-admin: refusing to restore: schema " << database.schema() << " has "
               << relations.size() << " table(s), view(s) or sequence(s)";
     if (before.tasks >= 0) std::cerr << ", \"Tasks\" with " << before.tasks << " row(s)";
@@ -409,15 +391,14 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
                        .Add("command", "restore")
                        .Add("dry_run", true)
                        .Add("file", options.input)
-                       .Add("format", FileFormatName(format))
+                       .Add("format", Info(format).name)
                        .Add("bytes", bytes)
                        .AddRaw("would_drop", JsonArray(names))
                        .str()
                 << std::endl;
     } else {
-      std::cout << "restore (dry run): would restore " << options.input << " ("
-                << FileFormatName(format) << ", " << HumanBytes(bytes) << ") into schema "
-                << database.schema() << "\n";
+      std::cout << "restore (dry run): would restore " << options.input << " (" << Info(format).name
+                << ", " << HumanBytes(bytes) << ") into schema " << database.schema() << "\n";
       for (const auto& relation : relations) {
         std::cout << "restore (dry run): would drop " << relation.name << "\n";
       }
@@ -427,7 +408,7 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
 
   const auto started = std::chrono::steady_clock::now();
   Progress progress("restore");
-  progress.Report("restoring " + std::string(FileFormatName(format)) + " backup " + options.input +
+  progress.Report("restoring " + std::string(Info(format).name) + " backup " + options.input +
                   " (" + HumanBytes(bytes) + ")");
   const std::string failure = RunRestore(format, options.input, drops, ForTools(url));
   progress.Done();
@@ -435,13 +416,13 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
     std::cerr << "photoflow-admin: restore failed, nothing was changed: " << failure << std::endl;
     return 1;
   }
-  const RowCounts after = CountRows(database);
+  const RowCounts after = CountRows(database, Relations(database));
   const double seconds = SecondsSince(started);
   if (options.json) {
     std::cout << JsonObject()
                      .Add("command", "restore")
                      .Add("file", options.input)
-                     .Add("format", FileFormatName(format))
+                     .Add("format", Info(format).name)
                      .Add("dropped", static_cast<int64_t>(drops.size()))
                      .Add("tasks", after.tasks)
                      .Add("comments", after.comments)
@@ -449,7 +430,7 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
                      .str()
               << std::endl;
   } else {
-    std::cout << "restore: restored " << options.input << " (" << FileFormatName(format) << ") in "
+    std::cout << "restore: restored " << options.input << " (" << Info(format).name << ") in "
               << SecondsText(seconds) << ": " << after.tasks << " tasks, " << after.comments
               << " comments" << std::endl;
   }
