@@ -47,4 +47,19 @@ grpc::Status NotFoundStatus(Resource resource, int64_t id, std::string_view qual
                     comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND");
 }
 
+grpc::Status NotFoundStatus(Resource resource, const std::vector<int64_t>& ids) {
+  if (ids.size() == 1) return NotFoundStatus(resource, ids[0]);
+  const bool comment = resource == Resource::kComment;
+  constexpr size_t kNamed = 10;
+  std::string message = comment ? "comments " : "tasks ";
+  for (size_t i = 0; i < ids.size() && i < kNamed; ++i) {
+    if (i > 0) message += ", ";
+    message += std::to_string(ids[i]);
+  }
+  if (ids.size() > kNamed) message += " and " + std::to_string(ids.size() - kNamed) + " more";
+  message += " not found";
+  return MakeStatus(grpc::StatusCode::NOT_FOUND, message,
+                    comment ? "COMMENT_NOT_FOUND" : "TASK_NOT_FOUND");
+}
+
 }  // namespace photoflow::api

@@ -3,6 +3,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <grpcpp/support/status.h>
 
@@ -40,5 +41,9 @@ enum class Resource { kTask, kComment };
 [[noreturn]] void ThrowNotFound(Resource resource, int64_t id, std::string_view qualifier = {});
 // The status ThrowNotFound throws, for work that answers several calls.
 grpc::Status NotFoundStatus(Resource resource, int64_t id, std::string_view qualifier = {});
+
+// NOT_FOUND for several ids at once (batch methods): "tasks 4, 9 not found",
+// naming at most the first 10.
+grpc::Status NotFoundStatus(Resource resource, const std::vector<int64_t>& ids);
 
 }  // namespace photoflow::api

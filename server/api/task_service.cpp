@@ -6,6 +6,7 @@
 #include "api/idempotency.hpp"
 #include "api/mapping.hpp"
 #include "api/paging.hpp"
+#include "api/task_reads.hpp"
 #include "api/validation.hpp"
 #include "query/filter.hpp"
 #include "query/order_by.hpp"
@@ -22,56 +23,6 @@ void CheckWritableFields(const v1::Task& task, model::FieldSet fields) {
   CheckFields(TaskBinding(), task, fields, "task.");
 }
 
-ReadMask ParseTaskReadMask(const google::protobuf::FieldMask& mask) {
-  return ParseReadMask(kTaskFields, mask, "read_mask", model::kTaskId);
-}
-
-bool IncludesComments(const ReadMask& mask) {
-  return (mask.fields & model::Bit(model::kTaskComments)) != 0;
-}
-
-// Tasks with their comments are two statements that must see one snapshot: a
-// read-only transaction. Without comments the read is one statement, run
-// without BEGIN and COMMIT: one round trip.
-template <typename Work>
-auto ReadTasks(db::Session& session, const ReadMask& mask, Work&& work) {
-  return IncludesComments(mask) ? session.Read(work) : session.ReadStatement(work);
-}
-
-// Rows read for GetTask/ListTasks. Messages are built from them only after
-// the transaction has committed, because a Session may run its work twice.
-struct TaskRows {
-  std::vector<store::TaskRow> tasks;
-  std::vector<store::CommentRow> comments;  // of all `tasks`, when requested
-};
-
-TaskRows ReadComments(db::Transaction& txn, std::vector<store::TaskRow> tasks,
-                      bool include_comments) {
-  TaskRows rows{std::move(tasks), {}};
-  if (include_comments && !rows.tasks.empty()) {
-    std::vector<int32_t> ids;
-    ids.reserve(rows.tasks.size());
-    for (const store::TaskRow& task : rows.tasks) ids.push_back(task.int32(model::kTaskId));
-    rows.comments = store::comments::ListForTasks(txn, ids);  // one query for the whole page
-  }
-  return rows;
-}
-
-// Writes each task's masked fields (with its comments) into the message
-// `next_task()` returns.
-template <typename NextTask>
-void EmitTasks(const TaskRows& rows, const ReadMask& mask, NextTask next_task) {
-  std::unordered_map<int32_t, v1::Task*> by_id;
-  for (const store::TaskRow& row : rows.tasks) {
-    v1::Task* task = next_task();
-    ToProto(row, mask.fields, task);
-    by_id[row.int32(model::kTaskId)] = task;
-  }
-  for (const store::CommentRow& comment : rows.comments) {
-    ToProto(comment, by_id.at(comment.int32(model::kCommentTaskId))->add_comments());
-  }
-}
-
 // A ListTasks request turned into SQL: its filter, its order, and where the
 // requested page starts.
 struct TaskListQuery {
@@ -82,11 +33,7 @@ struct TaskListQuery {
 
 TaskListQuery BuildListQuery(const v1::ListTasksRequest& request) {
   TaskListQuery list;
-  try {
-    list.condition = query::CompileTaskFilter(request.filter(), 1);
-  } catch (const query::FilterError& error) {
-    ThrowInvalidArgument("filter", error.what());
-  }
+  list.condition = CompileFilter(request.filter(), 1);
   try {
     list.order = query::ParseTaskOrderBy(request.order_by());
   } catch (const std::invalid_argument& error) {

@@ -16,7 +16,12 @@ namespace photoflow::api {
 using RawTaskService = v1::TaskService::WithRawCallbackMethod_CreateTask<
     v1::TaskService::WithRawCallbackMethod_GetTask<v1::TaskService::WithRawCallbackMethod_ListTasks<
         v1::TaskService::WithRawCallbackMethod_UpdateTask<
-            v1::TaskService::WithRawCallbackMethod_DeleteTask<v1::TaskService::Service>>>>>;
+            v1::TaskService::WithRawCallbackMethod_DeleteTask<
+                v1::TaskService::WithRawCallbackMethod_BatchGetTasks<
+                    v1::TaskService::WithRawCallbackMethod_BatchCreateTasks<
+                        v1::TaskService::WithRawCallbackMethod_BatchDeleteTasks<
+                            v1::TaskService::WithRawCallbackMethod_SummarizeBoard<
+                                v1::TaskService::Service>>>>>>>>>;
 
 // photoflow.v1.TaskService on the gRPC callback API: validates on the gRPC
 // thread, runs SQL on the worker pool.
@@ -51,6 +56,19 @@ class TaskService final : public RawTaskService {
   grpc::ServerUnaryReactor* DeleteTask(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
+  // Batch methods and SummarizeBoard: task_batch_methods.cpp, board_summary.cpp.
+  grpc::ServerUnaryReactor* BatchGetTasks(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* BatchCreateTasks(grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* BatchDeleteTasks(grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SummarizeBoard(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
 
  private:
   grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,
@@ -64,6 +82,18 @@ class TaskService final : public RawTaskService {
   grpc::ServerUnaryReactor* DeleteTask(
       grpc::CallbackServerContext* context,
       ParsedCall<v1::DeleteTaskRequest, google::protobuf::Empty> call);
+  grpc::ServerUnaryReactor* BatchGetTasks(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::BatchGetTasksRequest, v1::BatchGetTasksResponse> call);
+  grpc::ServerUnaryReactor* BatchCreateTasks(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::BatchCreateTasksRequest, v1::BatchCreateTasksResponse> call);
+  grpc::ServerUnaryReactor* BatchDeleteTasks(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::BatchDeleteTasksRequest, google::protobuf::Empty> call);
+  grpc::ServerUnaryReactor* SummarizeBoard(
+      grpc::CallbackServerContext* context,
+      ParsedCall<v1::SummarizeBoardRequest, v1::SummarizeBoardResponse> call);
 
   MethodContext methods_;
   CallRunner& runner_;

@@ -1,6 +1,10 @@
 #include "store/request_ids.hpp"
 
+#include <sstream>
+
 #include <pqxx/result>
+
+#include "model/field_sql.hpp"
 
 namespace photoflow::store::request_ids {
 namespace {
@@ -15,13 +19,18 @@ ON CONFLICT (request_id, method) DO UPDATE
 RETURNING 1)sql",
     "request_id_claim"};
 
-constexpr db::Query kFind{R"sql(SELECT resource_id, request_hash FROM photoflow_request_ids
+constexpr db::Query kFind{R"sql(SELECT resource_id, request_hash,
+  array_to_string(coalesce(resource_ids, ARRAY[resource_id]), ',') FROM photoflow_request_ids
 WHERE request_id = $1::uuid AND method = $2)sql",
                           "request_id_find"};
 
 constexpr db::Query kRecordResource{R"sql(UPDATE photoflow_request_ids SET resource_id = $3
 WHERE request_id = $1::uuid AND method = $2)sql",
                                     "request_id_record_resource"};
+
+constexpr db::Query kRecordResources{R"sql(UPDATE photoflow_request_ids
+SET resource_id = $3, resource_ids = $4::integer[] WHERE request_id = $1::uuid AND method = $2)sql",
+                                     "request_id_record_resources"};
 
 constexpr db::Query kDeleteExpired{
     R"sql(DELETE FROM photoflow_request_ids WHERE ctid IN (
@@ -34,17 +43,29 @@ constexpr db::Query kDeleteExpired{
 Claim ClaimKey(db::Transaction& txn, const std::string& request_id, const std::string& method,
                const std::string& request_hash) {
   if (!txn.Exec(kClaim, request_id, method, request_hash).empty()) {
-    return {.claimed = true, .resource_id = 0, .request_hash = {}};
+    return {.claimed = true, .resource_id = 0, .resource_ids = {}, .request_hash = {}};
   }
   const pqxx::result first = txn.Exec(kFind, request_id, method);
-  return {.claimed = false,
-          .resource_id = first.at(0)[0].as<int32_t>(),
-          .request_hash = first.at(0)[1].as<std::string>()};
+  Claim claim{.claimed = false,
+              .resource_id = first.at(0)[0].as<int32_t>(),
+              .resource_ids = {},
+              .request_hash = first.at(0)[1].as<std::string>()};
+  std::stringstream ids(first.at(0)[2].as<std::string>());
+  for (std::string id; std::getline(ids, id, ',');) claim.resource_ids.push_back(std::stoi(id));
+  return claim;
 }
 
 void RecordResource(db::Transaction& txn, const std::string& request_id, const std::string& method,
                     int32_t resource_id) {
   txn.Exec(kRecordResource, request_id, method, resource_id);
+}
+
+void RecordResources(db::Transaction& txn, const std::string& request_id, const std::string& method,
+                     const std::vector<int32_t>& resource_ids) {
+  std::vector<std::string> elements;
+  elements.reserve(resource_ids.size());
+  for (const int32_t id : resource_ids) elements.push_back(std::to_string(id));
+  txn.Exec(kRecordResources, request_id, method, resource_ids.at(0), model::ArrayText(elements));
 }
 
 void DeleteExpired(db::Transaction& txn, int limit) { txn.Exec(kDeleteExpired, limit); }

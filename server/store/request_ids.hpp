@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "db/transaction.hpp"
 
@@ -10,9 +11,10 @@
 namespace photoflow::store::request_ids {
 
 struct Claim {
-  bool claimed = false;      // true: this call owns the key and creates the resource
-  int32_t resource_id = 0;   // when not claimed: what the first call created
-  std::string request_hash;  // when not claimed: the first call's request fingerprint
+  bool claimed = false;               // true: this call owns the key and creates the resource
+  int32_t resource_id = 0;            // when not claimed: what the first call created
+  std::vector<int32_t> resource_ids;  // ... all of it, for a batch (else {resource_id})
+  std::string request_hash;           // when not claimed: the first call's request fingerprint
 };
 
 // Claims (request_id, method) for this transaction. A concurrent call with the
@@ -25,6 +27,10 @@ Claim ClaimKey(db::Transaction& txn, const std::string& request_id, const std::s
 // Records what the claiming call created.
 void RecordResource(db::Transaction& txn, const std::string& request_id, const std::string& method,
                     int32_t resource_id);
+
+// Records every resource a claiming batch call created, in request order.
+void RecordResources(db::Transaction& txn, const std::string& request_id, const std::string& method,
+                     const std::vector<int32_t>& resource_ids);
 
 // Removes up to `limit` keys older than 24 hours, so the table stays small.
 void DeleteExpired(db::Transaction& txn, int limit);

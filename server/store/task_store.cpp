@@ -1,6 +1,7 @@
 #include "store/task_store.hpp"
 
 #include <stdexcept>
+#include <unordered_set>
 
 #include <pqxx/prepared_statement>
 
@@ -14,6 +15,8 @@ using model::FieldSpec;
 using model::kTaskFields;
 
 constexpr db::Query kExists{R"sql(SELECT 1 FROM "Tasks" WHERE id = $1)sql", "task_exists"};
+constexpr db::Query kExistMany{R"sql(SELECT id FROM "Tasks" WHERE id = ANY($1::integer[]))sql",
+                               "task_exist_many"};
 
 // The statements below derive their columns from the registry; each is built
 // once, on first use, and never changes after.
@@ -164,6 +167,37 @@ std::vector<TaskRow> FindMany(db::Transaction& txn, const std::vector<int32_t>& 
   for (const int32_t id : ids) elements.push_back(std::to_string(id));
   return ReadRecords<TaskRow>(txn.Exec(FindManyQuery(), model::ArrayText(elements)),
                               model::kTaskColumns);
+}
+
+const db::Query& DeleteManyQuery() {
+  static const std::string text =
+      "DELETE FROM \"Tasks\" USING unnest($1::integer[], $2::text[]) AS input(task_id, etag) "
+      "WHERE id = input.task_id AND (input.etag = '' OR " +
+      std::string(kTaskFields[model::kTaskEtag].column) + " = input.etag) RETURNING id";
+  static const db::Query query{text, "task_delete_many"};
+  return query;
+}
+
+std::vector<WriteOutcome> DeleteMany(db::Transaction& txn, const std::vector<int32_t>& ids,
+                                     const std::vector<std::string>& etags) {
+  std::vector<std::string> id_elements;
+  id_elements.reserve(ids.size());
+  for (const int32_t id : ids) id_elements.push_back(std::to_string(id));
+  const std::string id_array = model::ArrayText(id_elements);
+  std::unordered_set<int32_t> deleted;
+  for (const pqxx::row& row : txn.Exec(DeleteManyQuery(), id_array, model::ArrayText(etags))) {
+    deleted.insert(row[0].as<int32_t>());
+  }
+  std::vector<WriteOutcome> outcomes(ids.size(), WriteOutcome::kDone);
+  if (deleted.size() == ids.size()) return outcomes;
+  // Something was left: tell a missing task from a stale etag.
+  std::unordered_set<int32_t> present;
+  for (const pqxx::row& row : txn.Exec(kExistMany, id_array)) present.insert(row[0].as<int32_t>());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (deleted.contains(ids[i])) continue;
+    outcomes[i] = present.contains(ids[i]) ? WriteOutcome::kStaleEtag : WriteOutcome::kNotFound;
+  }
+  return outcomes;
 }
 
 std::vector<TaskRow> InsertMany(db::Transaction& txn, const std::vector<TaskRow>& values) {

@@ -25,6 +25,12 @@ bool Exists(db::Transaction& txn, int32_t id);
 // (one statement for a batch of GetTask calls).
 std::vector<TaskRow> FindMany(db::Transaction& txn, const std::vector<int32_t>& ids);
 
+// Deletes the tasks of `ids` whose etag still equals `etags[i]` (any etag
+// when empty), in one statement. The result's element i says what happened
+// to ids[i]; the caller rolls back unless all are kDone.
+std::vector<WriteOutcome> DeleteMany(db::Transaction& txn, const std::vector<int32_t>& ids,
+                                     const std::vector<std::string>& etags);
+
 // Inserts one task per element of `values` in one statement; the result's
 // element i is the new row of values[i], matched by an explicit ordinal.
 std::vector<TaskRow> InsertMany(db::Transaction& txn, const std::vector<TaskRow>& values);
@@ -61,6 +67,7 @@ const db::Query& FindQuery();        // every column by id ($1)
 const db::Query& InsertQuery();      // the writable fields, $1..$n in registry order
 const db::Query& FindManyQuery();    // every column, ids in $1 (an integer[])
 const db::Query& InsertManyQuery();  // one array per writable field, $1..$n
+const db::Query& DeleteManyQuery();  // ids in $1 (integer[]), etags in $2 (text[], '' = any)
 const db::Query& UpdateQuery();      // $1 id, $2 etag, then (write?, value) per updatable field
 
 }  // namespace photoflow::store::tasks

@@ -166,6 +166,26 @@ class BadInputCatalogueTest : public ::testing::Test {
       change(request);
       return Bytes(request);
     };
+    const auto batch_get = [&](const std::function<void(v1::BatchGetTasksRequest&)>& change) {
+      v1::BatchGetTasksRequest request;
+      request.add_ids(task_id);
+      change(request);
+      return Bytes(request);
+    };
+    const auto batch_create = [&](const std::function<void(v1::BatchCreateTasksRequest&)>& change) {
+      v1::BatchCreateTasksRequest request;
+      *request.add_requests()->mutable_task() = ValidTask();
+      change(request);
+      return Bytes(request);
+    };
+    const auto batch_delete = [&](const std::vector<std::pair<int32_t, std::string>>& deletes) {
+      v1::BatchDeleteTasksRequest request;
+      for (const auto& [id, etag] : deletes) {
+        request.add_requests()->set_id(id);
+        request.mutable_requests(request.requests_size() - 1)->set_etag(etag);
+      }
+      return Bytes(request);
+    };
     const std::string huge(6000, 'x');
     const StatusCode kInvalid = StatusCode::INVALID_ARGUMENT;
     return {
@@ -344,6 +364,51 @@ class BadInputCatalogueTest : public ::testing::Test {
          kInvalid, "etag"},
         {"a CreateTaskRequest sent to DeleteTask", "TaskService/DeleteTask",
          CreateTaskWith([](v1::Task&) {}), kInvalid, "id"},
+        // Batch methods and SummarizeBoard
+        {"batch get of no ids", "TaskService/BatchGetTasks", "", kInvalid, "ids"},
+        {"batch get of 1001 ids", "TaskService/BatchGetTasks", batch_get([&](auto& r) {
+           for (int i = 0; i < 1000; ++i) r.add_ids(task_id);
+         }),
+         kInvalid, "ids"},
+        {"batch get of id 0", "TaskService/BatchGetTasks", batch_get([](auto& r) { r.add_ids(0); }),
+         kInvalid, "ids[1]"},
+        {"batch get of a missing task", "TaskService/BatchGetTasks",
+         batch_get([](auto& r) { r.add_ids(99999); }), StatusCode::NOT_FOUND, "TASK_NOT_FOUND"},
+        {"batch get unknown mask path", "TaskService/BatchGetTasks",
+         batch_get([](auto& r) { r.mutable_read_mask()->add_paths("owner"); }), kInvalid,
+         "read_mask"},
+        {"batch create of nothing", "TaskService/BatchCreateTasks", "", kInvalid, "requests"},
+        {"batch create without a task", "TaskService/BatchCreateTasks",
+         batch_create([](auto& r) { r.add_requests(); }), kInvalid, "requests[1].task"},
+        {"batch create with a blank title", "TaskService/BatchCreateTasks",
+         batch_create([](auto& r) { r.mutable_requests(0)->mutable_task()->set_title(" "); }),
+         kInvalid, "requests[0].task.title"},
+        {"batch create with a request_id per create", "TaskService/BatchCreateTasks",
+         batch_create([](auto& r) {
+           r.mutable_requests(0)->set_request_id("9a3c0c4e-7f1a-4a51-9a36-5f3f0d1f6a11");
+         }),
+         kInvalid, "requests[0].request_id"},
+        {"batch create request_id not a UUID", "TaskService/BatchCreateTasks",
+         batch_create([](auto& r) { r.set_request_id("again"); }), kInvalid, "request_id"},
+        {"batch create of 1001 tasks", "TaskService/BatchCreateTasks", batch_create([](auto& r) {
+           for (int i = 0; i < 1000; ++i) *r.add_requests()->mutable_task() = ValidTask();
+         }),
+         kInvalid, "requests"},
+        {"batch delete of nothing", "TaskService/BatchDeleteTasks", "", kInvalid, "requests"},
+        {"batch delete of id 0", "TaskService/BatchDeleteTasks",
+         batch_delete({{task_id, ""}, {0, ""}}), kInvalid, "requests[1].id"},
+        {"batch delete of one id twice", "TaskService/BatchDeleteTasks",
+         batch_delete({{task_id, ""}, {task_id, ""}}), kInvalid, "requests[1].id"},
+        {"batch delete with a missing task", "TaskService/BatchDeleteTasks",
+         batch_delete({{task_id, ""}, {99999, ""}}), StatusCode::NOT_FOUND, "TASK_NOT_FOUND"},
+        {"batch delete with a stale etag", "TaskService/BatchDeleteTasks",
+         batch_delete({{task_id, stale_etag}}), StatusCode::ABORTED, "STALE_ETAG"},
+        {"summarize with a filter syntax error", "TaskService/SummarizeBoard", Bytes([] {
+           v1::SummarizeBoardRequest request;
+           request.set_filter("is_finished = ");
+           return request;
+         }()),
+         kInvalid, "filter"},
         // CreateComment
         {"comment without comment", "CommentService/CreateComment", "", kInvalid, "comment"},
         {"comment on task 0", "CommentService/CreateComment",
