@@ -53,8 +53,9 @@ migrate::Migrator MigratorFor(const TestSchema& schema,
 }
 
 // The catalog of a schema, with the schema's name taken out, as comparable
-// text. Tables of the service's own (photoflow_*) are left out: they are not
-// part of the Prisma schema.
+// text. Tables of the service's own (photoflow_*), their sequences and the
+// constraints of the change-log triggers are left out: they are not part of
+// the Prisma schema.
 std::vector<std::string> Catalog(const TestSchema& schema) {
   auto connection = schema.Connect();
   pqxx::nontransaction txn(*connection);
@@ -71,7 +72,8 @@ std::vector<std::string> Catalog(const TestSchema& schema) {
       "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
       "WHERE n.nspname = $1 AND conname NOT LIKE 'photoflow\\_%' ORDER BY conname",
       "SELECT 'sequence', sequence_name, data_type, start_value, increment "
-      "FROM information_schema.sequences WHERE sequence_schema = $1 ORDER BY sequence_name",
+      "FROM information_schema.sequences WHERE sequence_schema = $1 "
+      "AND sequence_name NOT LIKE 'photoflow\\_%' ORDER BY sequence_name",
   };
   for (const char* query : queries) {
     for (const pqxx::row& row : txn.exec_params(query, schema.name())) {

@@ -1,0 +1,92 @@
+-- The change log behind TaskService.WatchTasks (docs/design/watch-tasks.md).
+-- Tables of the PhotoFlow service's own, which the Prisma app neither reads
+-- nor writes: docs/migrations.md shows the ignored models that describe them.
+-- Triggers on "Tasks" and "task_comments" write it, whoever changes a task:
+-- this service, the Prisma app or psql. Prisma does not model triggers or
+-- functions, and its schema diff ignores them.
+--
+-- No semicolon may appear in this file except at the end of a statement,
+-- because Prisma's driver-adapter migrate splits files on every one. The
+-- PL/pgSQL bodies are therefore E-strings that spell it \x3B.
+
+-- CreateTable
+CREATE TABLE "photoflow_task_changes" (
+    "seq" BIGSERIAL NOT NULL,
+    "task_id" INTEGER NOT NULL,
+    "operation" TEXT NOT NULL,
+    "old_row" JSONB,
+    "new_row" JSONB,
+    "old_etag" TEXT,
+    "new_etag" TEXT,
+    "committed_at" TIMESTAMPTZ(6) NOT NULL DEFAULT clock_timestamp(),
+
+    CONSTRAINT "photoflow_task_changes_pkey" PRIMARY KEY ("seq")
+);
+
+-- CreateTable
+CREATE TABLE "photoflow_watch_state" (
+    "id" INTEGER NOT NULL DEFAULT 1,
+    "epoch" UUID NOT NULL DEFAULT gen_random_uuid(),
+    "pruned_through" BIGINT NOT NULL DEFAULT 0,
+
+    CONSTRAINT "photoflow_watch_state_pkey" PRIMARY KEY ("id")
+);
+
+INSERT INTO "photoflow_watch_state" ("id") VALUES (1);
+
+-- One log row per changed task row, written when the transaction commits (a
+-- deferred constraint trigger) under a transaction-scoped advisory lock, so
+-- that "seq" follows commit order: the next committer draws its number only
+-- after this transaction is visible. OLD and NEW are the row as it was and
+-- became at the change, xmin included (the etag). SECURITY DEFINER with the
+-- migration's search_path: roles that write tasks need no right on the log.
+CREATE FUNCTION "photoflow_log_task_change"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
+BEGIN
+  PERFORM pg_advisory_xact_lock(7270736914)\x3B
+  INSERT INTO "photoflow_task_changes" ("task_id", "operation", "old_row", "new_row", "old_etag", "new_etag")
+  VALUES (coalesce(NEW."id", OLD."id"), TG_OP, to_jsonb(OLD), to_jsonb(NEW), OLD.xmin::text, NEW.xmin::text)\x3B
+  PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
+  RETURN NULL\x3B
+END';
+
+CREATE CONSTRAINT TRIGGER "photoflow_log_task_change"
+AFTER INSERT OR UPDATE OR DELETE ON "Tasks"
+DEFERRABLE INITIALLY DEFERRED
+FOR EACH ROW EXECUTE FUNCTION "photoflow_log_task_change"();
+
+-- A comment added, changed or removed is an UPDATE of its task, logged with
+-- the task as it is at commit. A transaction that also changed the task row
+-- (the service's CreateComment updates amount_of_comments) is logged by the
+-- trigger above already, and a task deleted with its comments is gone.
+CREATE FUNCTION "photoflow_log_comment_change"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
+BEGIN
+  PERFORM pg_advisory_xact_lock(7270736914)\x3B
+  INSERT INTO "photoflow_task_changes" ("task_id", "operation", "old_row", "new_row", "old_etag", "new_etag")
+  SELECT t."id", ''UPDATE'', to_jsonb(t), to_jsonb(t), t.xmin::text, t.xmin::text
+  FROM "Tasks" AS t
+  WHERE t."id" = coalesce(NEW."task_id", OLD."task_id") AND t.xmin <> pg_current_xact_id()::xid\x3B
+  PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
+  RETURN NULL\x3B
+END';
+
+CREATE CONSTRAINT TRIGGER "photoflow_log_comment_change"
+AFTER INSERT OR UPDATE OR DELETE ON "task_comments"
+DEFERRABLE INITIALLY DEFERRED
+FOR EACH ROW EXECUTE FUNCTION "photoflow_log_comment_change"();
+
+-- Row triggers do not see TRUNCATE: a new epoch tells every watcher that the
+-- log no longer describes the table, so their tokens expire.
+CREATE FUNCTION "photoflow_reset_task_changes"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
+BEGIN
+  PERFORM pg_advisory_xact_lock(7270736914)\x3B
+  UPDATE "photoflow_watch_state" SET "epoch" = gen_random_uuid()\x3B
+  PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
+  RETURN NULL\x3B
+END';
+
+CREATE TRIGGER "photoflow_reset_task_changes"
+AFTER TRUNCATE ON "Tasks"
+FOR EACH STATEMENT EXECUTE FUNCTION "photoflow_reset_task_changes"();
