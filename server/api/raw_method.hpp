@@ -15,6 +15,10 @@
 
 namespace photoflow::api {
 
+namespace watch {
+class WatchHub;
+}  // namespace watch
+
 // A call's parsed messages, as the services' handlers take them.
 template <typename Request, typename Response>
 using ParsedCall = std::unique_ptr<UnaryCall<Request, Response>>;
@@ -26,6 +30,8 @@ struct MethodContext {
   const CallAuthorizer& authorizer;
   // Calls in flight per token caller; null: no limit.
   CallerLimits* limits = nullptr;
+  // WatchTasks' fan-out; null: WatchTasks answers UNAVAILABLE.
+  watch::WatchHub* watch = nullptr;
 };
 
 // How long a caller over its limit is asked to wait before it tries again.

@@ -21,7 +21,8 @@ using RawTaskService = v1::TaskService::WithRawCallbackMethod_CreateTask<
                     v1::TaskService::WithRawCallbackMethod_BatchCreateTasks<
                         v1::TaskService::WithRawCallbackMethod_BatchDeleteTasks<
                             v1::TaskService::WithRawCallbackMethod_SummarizeBoard<
-                                v1::TaskService::Service>>>>>>>>>;
+                                v1::TaskService::WithRawCallbackMethod_WatchTasks<
+                                    v1::TaskService::Service>>>>>>>>>>;
 
 // photoflow.v1.TaskService on the gRPC callback API: validates on the gRPC
 // thread, runs SQL on the worker pool.
@@ -69,6 +70,9 @@ class TaskService final : public RawTaskService {
   grpc::ServerUnaryReactor* SummarizeBoard(grpc::CallbackServerContext* context,
                                            const grpc::ByteBuffer* request,
                                            grpc::ByteBuffer* response) override;
+  // Server streaming: watch_tasks.cpp.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchTasks(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request) override;
 
  private:
   grpc::ServerUnaryReactor* CreateTask(grpc::CallbackServerContext* context,

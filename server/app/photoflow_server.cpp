@@ -63,6 +63,13 @@ PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logg
               {.max_calls = config.batch_max_calls, .observer = &batch_metrics_},
               // Only with something to tell: no per-call cost otherwise.
               config.access_log || tokens_ ? &call_log_ : nullptr),
+      watch_hub_(pool_, config.database.schema, /*listen=*/!config.database.pgbouncer,
+                 {.poll_interval = config.watch_poll_interval,
+                  .bookmark_interval = config.watch_bookmark_interval,
+                  .retention = config.watch_retention,
+                  .retention_rows = config.watch_retention_rows,
+                  .max_buffered_events = static_cast<size_t>(config.watch_buffer_events)},
+                 pool_timers_.get_executor(), logger, &watch_metrics_),
       task_service_(methods_),
       comment_service_(methods_),
       pool_gauges_(std::make_shared<metrics::PoolGauges>([this] { return pool_.stats(); })),
@@ -141,6 +148,7 @@ void PhotoflowServer::Start() {
                                v1::CommentService::service_full_name()},
       housekeeping_.get_executor(), config_.health_check_interval, logger_);
   health_monitor_->Start();
+  watch_hub_.Start();
   if (database_stats_) database_stats_->Start();
   if (tokens_) {
     tokens_reload_ = std::make_unique<common::PeriodicTask>(
@@ -198,6 +206,9 @@ void PhotoflowServer::Shutdown(std::chrono::milliseconds grace) {
     if (tokens_reload_) tokens_reload_->Stop();
     if (database_stats_) database_stats_->Stop();
     server_->GetHealthCheckService()->Shutdown();
+    // Streams end with UNAVAILABLE ("resume with your token") before gRPC
+    // waits for them: a stream never ends on its own.
+    watch_hub_.Stop();
     // gRPC cancels the calls still running at the deadline but then waits for
     // their reactors; a statement stuck on a lock would wait forever. So, once
     // the grace period is over, the pool fails its waiters and cancels every

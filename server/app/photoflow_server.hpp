@@ -15,6 +15,7 @@
 #include "api/comment_service.hpp"
 #include "api/protobuf_log.hpp"
 #include "api/task_service.hpp"
+#include "api/watch_hub.hpp"
 #include "app/call_log.hpp"
 #include "app/health_monitor.hpp"
 #include "auth/token_registry.hpp"
@@ -30,6 +31,7 @@
 #include "metrics/process_metrics.hpp"
 #include "metrics/rpc_metrics.hpp"
 #include "metrics/statement_metrics.hpp"
+#include "metrics/watch_metrics.hpp"
 
 namespace photoflow::app {
 
@@ -82,6 +84,7 @@ class PhotoflowServer {
   metrics::PoolMetrics pool_metrics_{*registry_};
   metrics::StatementMetrics statement_metrics_{*registry_};
   metrics::BatchMetrics batch_metrics_{*registry_};
+  metrics::WatchMetrics watch_metrics_{*registry_};
   // Authentication: the tokens file, when one is configured.
   std::unique_ptr<auth::TokenRegistry> tokens_;
   api::CallAuthorizer authorizer_{tokens_.get()};
@@ -102,7 +105,9 @@ class PhotoflowServer {
   boost::asio::thread_pool housekeeping_{1};
   db::ConnectionPool pool_;
   api::CallRunner runner_;
-  api::MethodContext methods_{runner_, authorizer_, caller_limits_.get()};
+  // WatchTasks' fan-out: its own thread and LISTEN connection; reads through pool_.
+  api::watch::WatchHub watch_hub_;
+  api::MethodContext methods_{runner_, authorizer_, caller_limits_.get(), &watch_hub_};
   api::TaskService task_service_;
   api::CommentService comment_service_;
   std::shared_ptr<metrics::PoolGauges> pool_gauges_;

@@ -98,6 +98,33 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.max_connection_age_grace = ParseSeconds(name, value, 0, 24 * 3600);
      }},
+    {"PHOTOFLOW_WATCH_RETENTION", "--watch-retention", "SECONDS", "3600", "",
+     "How long the change log keeps changes: WatchTasks resumes from a token this old at most.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.watch_retention = ParseSeconds(name, value, 1, 30 * 24 * 3600);
+     }},
+    {"PHOTOFLOW_WATCH_RETENTION_ROWS", "--watch-retention-rows", "N", "1000000", "",
+     "The most changes the change log keeps, whatever their age.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.watch_retention_rows = ParseWholeNumber(name, value, 1000, 1'000'000'000);
+     }},
+    {"PHOTOFLOW_WATCH_BUFFER", "--watch-buffer", "EVENTS", "10000", "",
+     "Events a WatchTasks stream may have waiting for a slow client; one more ends the stream "
+     "with RESOURCE_EXHAUSTED.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.watch_buffer_events = ParseWholeNumber(name, value, 10, 10'000'000);
+     }},
+    {"PHOTOFLOW_WATCH_POLL_INTERVAL", "--watch-poll-interval", "SECONDS", "1", "",
+     "How often the server reads the change log without a notification (notifications sent "
+     "while its LISTEN connection was down are lost).",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.watch_poll_interval = ParseSeconds(name, value, 0.01, 60);
+     }},
+    {"PHOTOFLOW_WATCH_BOOKMARK_INTERVAL", "--watch-bookmark-interval", "SECONDS", "10", "",
+     "An idle WatchTasks stream gets a CURRENT event with a newer resume token this often.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.watch_bookmark_interval = ParseSeconds(name, value, 0.1, 3600);
+     }},
     {"PHOTOFLOW_TLS_CERT", "--tls-cert", "FILE", "", "none: plaintext",
      "Server certificate chain (PEM) for gRPC over TLS; needs PHOTOFLOW_TLS_KEY. Re-read when "
      "the file changes.",

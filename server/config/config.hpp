@@ -48,6 +48,14 @@ struct Config {
   // calls in flight get afterwards.
   std::chrono::milliseconds max_connection_age{0};
   std::chrono::milliseconds max_connection_age_grace{0};
+  // WatchTasks: the change log's retention (age, rows), the events a stream
+  // may hold for a slow client, and how often the log is read without a
+  // notification and an idle stream gets a bookmark.
+  std::chrono::milliseconds watch_retention{0};
+  int watch_retention_rows = 0;
+  int watch_buffer_events = 0;
+  std::chrono::milliseconds watch_poll_interval{0};
+  std::chrono::milliseconds watch_bookmark_interval{0};
   TlsFiles tls;
   // Empty: no authentication.
   std::string auth_tokens_file;

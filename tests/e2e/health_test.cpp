@@ -96,11 +96,12 @@ TEST(HealthTest, AllDeadPooledConnectionsAreReplacedWithoutFailingCalls) {
   ASSERT_EQ(server.server().pool().stats().idle, kConnections);
 
   // What a PostgreSQL restart does to every pooled connection (and to the
-  // health monitor's and the statistics collector's own ones).
+  // health monitor's, the statistics collector's and the WatchTasks hub's own
+  // ones).
   EXPECT_EQ(schema.QueryValue("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                               "WHERE application_name = '" +
                               application + "'"),
-            std::to_string(kConnections + 2));
+            std::to_string(kConnections + 3));
 
   // Twice as many calls as connections, at once: none of them fails.
   std::vector<std::future<grpc::Status>> calls;

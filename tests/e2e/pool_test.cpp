@@ -365,8 +365,9 @@ TEST_F(PoolTest, SixtySlowCallsOnAPoolOfFourEndOkOrResourceExhausted) {
   EXPECT_TRUE(GetTask().ok());
   EXPECT_EQ(schema_.QueryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
                                application_ + "'"),
-            std::to_string(kConnections + 2))
-      << "the pool's connections plus the health probe's and the statistics collector's";
+            std::to_string(kConnections + 3))
+      << "the pool's connections plus the health probe's, the statistics collector's and the "
+         "WatchTasks hub's";
 
   const testing::ScrapedMetrics after = testing::ScrapedMetrics::From(metrics_port);
   auto delta = [&](const std::string& name, const std::map<std::string, std::string>& labels) {

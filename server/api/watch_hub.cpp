@@ -1,0 +1,358 @@
+#include "api/watch_hub.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <pqxx/nontransaction>
+#include <pqxx/notification>
+#include <pqxx/transaction>
+
+#include "api/rpc_status.hpp"
+#include "api/watch_stream.hpp"
+#include "api/watch_token.hpp"
+#include "query/filter.hpp"
+
+namespace photoflow::api::watch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Changes per read of the log.
+constexpr int kFetchSize = 1000;
+// Behind PgBouncer in transaction mode LISTEN does not work: the hub polls.
+constexpr std::chrono::milliseconds kPollWithoutListen{100};
+// While PostgreSQL is unreachable the hub retries this often, and ends the
+// streams once this long has passed (their clients resume elsewhere or later).
+constexpr std::chrono::milliseconds kReconnectDelay{500};
+constexpr std::chrono::seconds kOutageGrace{5};
+constexpr std::chrono::seconds kPruneInterval{10};
+constexpr int64_t kPruneChunk = 50'000;
+constexpr std::chrono::seconds kBookmarkCheck{1};
+
+}  // namespace
+
+// The LISTEN connection. libpqxx runs LISTEN when the receiver is made and
+// UNLISTEN when it goes; its notifications are counted, never read: the log
+// is what the hub reads.
+struct WatchHub::Listener {
+  class Receiver final : public pqxx::notification_receiver {
+   public:
+    using pqxx::notification_receiver::notification_receiver;
+    void operator()(const std::string& /*payload*/, int /*backend_pid*/) override { ++received; }
+    int received = 0;
+  };
+
+  ~Listener() {
+    // A broken connection must not be asked to UNLISTEN on the way out.
+    if (connection && receiver && !healthy) connection->disconnect();
+    receiver.reset();
+    connection.reset();
+  }
+
+  std::unique_ptr<db::PooledConnection> connection;
+  std::unique_ptr<Receiver> receiver;
+  bool healthy = true;
+};
+
+template <typename Work>
+auto WatchHub::Run(Work&& work) {
+  db::PooledConnection& connection = *listener_->connection;
+  if (connection.session_state()) {
+    pqxx::nontransaction statement(connection);
+    db::Transaction txn(statement, connection);
+    auto result = work(txn);
+    statement.commit();
+    return result;
+  }
+  // Behind PgBouncer each transaction sets what a session would keep.
+  pqxx::work transaction(connection);
+  transaction.exec_params(
+      "SELECT pg_catalog.set_config('TimeZone', 'UTC', true), "
+      "pg_catalog.set_config('search_path', CASE WHEN $1 = '' THEN "
+      "pg_catalog.current_setting('search_path') ELSE $1 END, true)",
+      schema_.empty() ? std::string() : connection.quote_name(schema_));
+  db::Transaction txn(transaction, connection);
+  auto result = work(txn);
+  transaction.commit();
+  return result;
+}
+
+WatchHub::WatchHub(db::ConnectionPool& pool, std::string schema, bool listen, WatchOptions options,
+                   boost::asio::any_io_executor timers, log::Logger& logger,
+                   common::WatchObserver* observer)
+    : pool_(pool),
+      schema_(std::move(schema)),
+      listen_(listen),
+      options_(options),
+      timers_(std::move(timers)),
+      logger_(logger),
+      observer_(observer),
+      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (wake_fd_ < 0) throw std::runtime_error("eventfd failed");
+}
+
+WatchHub::~WatchHub() {
+  Stop();
+  close(wake_fd_);
+}
+
+void WatchHub::Start() {
+  thread_ = std::thread([this] { Loop(); });
+  std::unique_lock lock(mutex_);
+  first_attempt_.wait(lock, [this] { return first_attempt_done_; });
+}
+
+void WatchHub::Stop() {
+  std::vector<std::shared_ptr<WatchStream>> streams;
+  {
+    const std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      stopping_ = true;
+      streams = streams_;
+    }
+  }
+  for (const auto& stream : streams) {
+    stream->End(MakeStatus(grpc::StatusCode::UNAVAILABLE,
+                           "the server is shutting down: watch again with your last resume_token",
+                           "SHUTTING_DOWN"),
+                "shutdown");
+  }
+  const uint64_t one = 1;
+  [[maybe_unused]] const ssize_t written = write(wake_fd_, &one, sizeof one);
+  if (thread_.joinable()) thread_.join();
+}
+
+bool WatchHub::Register(const std::shared_ptr<WatchStream>& stream) {
+  const std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  streams_.push_back(stream);
+  ++filters_[stream->filter()];
+  // Every change after head_ reaches the stream through Deliver; before the
+  // hub has read anything, MissedLive will tell it where the hub starts.
+  stream->JoinAt(std::max<int64_t>(head_, 0));
+  return true;
+}
+
+void WatchHub::Unregister(const WatchStream* stream) {
+  const std::lock_guard lock(mutex_);
+  const auto found = std::find_if(streams_.begin(), streams_.end(),
+                                  [stream](const auto& entry) { return entry.get() == stream; });
+  if (found == streams_.end()) return;
+  const auto filter = filters_.find((*found)->filter());
+  if (--filter->second == 0) filters_.erase(filter);
+  streams_.erase(found);
+}
+
+std::vector<std::shared_ptr<WatchStream>> WatchHub::Streams() {
+  const std::lock_guard lock(mutex_);
+  return streams_;
+}
+
+void WatchHub::EndAll(const grpc::Status& status, std::string_view reason) {
+  for (const auto& stream : Streams()) stream->End(status, reason);
+}
+
+void WatchHub::Loop() {
+  Clock::time_point last_bookmarks;
+  while (true) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (stopping_) break;
+    }
+    try {
+      if (!listener_) {
+        const auto announce = [this] {
+          const std::lock_guard lock(mutex_);
+          first_attempt_done_ = true;
+          first_attempt_.notify_all();
+        };
+        try {
+          Connect();
+        } catch (...) {
+          announce();
+          throw;
+        }
+        announce();
+      }
+      if (in_outage_) {
+        in_outage_ = false;
+        logger_.Info("watch_reconnected");
+      }
+      Fetch();
+      const Clock::time_point now = Clock::now();
+      if (now - last_bookmarks >= kBookmarkCheck) {
+        last_bookmarks = now;
+        for (const auto& stream : Streams()) stream->MaybeBookmark(now);
+      }
+      if (now - last_prune_ >= kPruneInterval) {
+        last_prune_ = now;
+        const int64_t pruned = Run([&](db::Transaction& txn) {
+          return store::changes::Prune(txn, options_.retention, options_.retention_rows,
+                                       kPruneChunk);
+        });
+        if (pruned > 0) logger_.Debug("watch_log_pruned", {{"changes", pruned}});
+      }
+      if (!Wait()) break;
+    } catch (const std::exception& error) {
+      if (listener_) listener_->healthy = false;
+      listener_.reset();
+      const Clock::time_point now = Clock::now();
+      if (!in_outage_) {
+        in_outage_ = true;
+        outage_since_ = now;
+        logger_.Warn("watch_database_unavailable", {{"error", error.what()}});
+      }
+      if (now - outage_since_ >= kOutageGrace) {
+        EndAll(MakeStatus(grpc::StatusCode::UNAVAILABLE,
+                          "the database is not available: watch again with your last "
+                          "resume_token",
+                          "DATABASE_UNAVAILABLE"),
+               "database_unavailable");
+      }
+      pollfd wake{wake_fd_, POLLIN, 0};
+      poll(&wake, 1, static_cast<int>(kReconnectDelay.count()));
+    }
+  }
+  listener_.reset();
+  const std::lock_guard lock(mutex_);
+  first_attempt_done_ = true;  // stopped before any attempt: Start must not wait
+  first_attempt_.notify_all();
+}
+
+void WatchHub::Connect() {
+  auto listener = std::make_unique<Listener>();
+  listener->connection = pool_.OpenUnpooled();
+  // LISTEN first: a change committed after the state read below is notified.
+  if (listen_) {
+    listener->receiver =
+        std::make_unique<Listener::Receiver>(*listener->connection, store::changes::kChannel);
+  }
+  listener_ = std::move(listener);
+  const store::changes::LogState state =
+      Run([](db::Transaction& txn) { return store::changes::ReadState(txn); });
+  std::vector<std::shared_ptr<WatchStream>> streams;
+  {
+    const std::lock_guard lock(mutex_);
+    if (head_ >= 0 && epoch_ == state.epoch) return;  // a reconnect: carry on from head_
+    head_ = state.head;
+    epoch_ = state.epoch;
+    streams = streams_;
+  }
+  for (const auto& stream : streams) {
+    const std::string epoch = stream->epoch();
+    if (!epoch.empty() && epoch != state.epoch) {
+      stream->End(MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                             "the change log was reset (TRUNCATE or a restore): watch again "
+                             "without a resume_token",
+                             "TOKEN_EXPIRED"),
+                  "log_reset");
+    } else {
+      stream->MissedLive(state.head);
+    }
+  }
+}
+
+bool WatchHub::Wait() {
+  const int socket = listener_->receiver ? listener_->connection->sock() : -1;
+  // Notifications that arrived during the last statement wait in libpq already.
+  if (socket >= 0 && listener_->connection->get_notifs() > 0) return true;
+  pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {socket, POLLIN, 0}};
+  const std::chrono::milliseconds timeout =
+      socket >= 0 ? options_.poll_interval : std::min(options_.poll_interval, kPollWithoutListen);
+  poll(fds, socket >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  uint64_t count = 0;
+  [[maybe_unused]] const ssize_t drained = read(wake_fd_, &count, sizeof count);
+  {
+    const std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+  }
+  // Throws pqxx::broken_connection when the server went away.
+  if (socket >= 0) listener_->connection->get_notifs();
+  return true;
+}
+
+void WatchHub::Fetch() {
+  while (true) {
+    std::vector<std::string> filters;
+    int64_t from = 0;
+    std::string epoch;
+    {
+      const std::lock_guard lock(mutex_);
+      for (const auto& [filter, count] : filters_) filters.push_back(filter);
+      from = head_;
+      epoch = epoch_;
+    }
+    std::vector<std::string> conditions;
+    std::vector<std::string> parameters;
+    for (const std::string& filter : filters) {
+      // Checked when its stream began: it compiles.
+      query::SqlCondition condition =
+          query::CompileTaskFilter(filter, 3 + static_cast<int>(parameters.size()));
+      conditions.push_back(std::move(condition.sql));
+      parameters.insert(parameters.end(), condition.parameters.begin(), condition.parameters.end());
+    }
+    const store::changes::ChangeBatch batch = Run([&](db::Transaction& txn) {
+      return store::changes::Read(txn, from, kFetchSize, conditions, parameters);
+    });
+    if (batch.state.epoch != epoch) {
+      // TRUNCATE or a restore: start again from where the new log stands.
+      {
+        const std::lock_guard lock(mutex_);
+        head_ = -1;
+      }
+      Connect();
+      return;
+    }
+    Deliver(batch, filters);
+    if (static_cast<int>(batch.changes.size()) < kFetchSize) return;
+  }
+}
+
+void WatchHub::Deliver(const store::changes::ChangeBatch& batch,
+                       const std::vector<std::string>& filters) {
+  if (batch.changes.empty()) return;
+  const int64_t covered = batch.changes.back().seq;
+  std::vector<std::shared_ptr<WatchStream>> streams;
+  std::string epoch;
+  {
+    // Streams that register after this get covered as their starting point.
+    const std::lock_guard lock(mutex_);
+    head_ = covered;
+    streams = streams_;
+    epoch = epoch_;
+  }
+  std::map<std::string, size_t> view_of;
+  for (size_t i = 0; i < filters.size(); ++i) view_of.emplace(filters[i], i);
+  std::vector<std::string> tokens;
+  tokens.reserve(batch.changes.size());
+  for (const auto& change : batch.changes) tokens.push_back(EncodeToken({epoch, change.seq, {}}));
+  // Each event is encoded once per (filter, read mask), whatever the streams.
+  std::map<std::pair<size_t, model::FieldSet>, std::vector<Event>> encoded;
+  const auto events_for = [&](size_t view, model::FieldSet fields) -> const std::vector<Event>& {
+    auto [entry, fresh] = encoded.try_emplace({view, fields});
+    if (!fresh) return entry->second;
+    for (size_t i = 0; i < batch.changes.size(); ++i) {
+      const store::changes::Change& change = batch.changes[i];
+      const auto type = EventType(change, change.before_matches[view], change.after_matches[view]);
+      if (!type) continue;
+      const store::TaskRow& task = change.after ? *change.after : *change.before;
+      entry->second.push_back(
+          MakeEvent(*type, &task, fields, tokens[i], change.seq, change.committed_at_micros));
+    }
+    return entry->second;
+  };
+  for (const auto& stream : streams) {
+    const auto view = view_of.find(stream->filter());
+    if (view == view_of.end()) {
+      stream->MissedLive(covered);
+      continue;
+    }
+    stream->DeliverLive(events_for(view->second, stream->fields()), covered);
+  }
+}
+
+}  // namespace photoflow::api::watch
