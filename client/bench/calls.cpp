@@ -89,6 +89,18 @@ void StartCall(const std::string& scenario, const Board& board, Connection& conn
     }
     slot.list_response.Clear();
     connection.tasks->async()->ListTasks(context, &slot.list, &slot.list_response, std::move(done));
+  } else if (scenario == "search") {
+    // A case-insensitive substring of the titles (the trigram index): one
+    // seeded order's number, 50 at most by id.
+    slot.list.Clear();
+    slot.list.set_page_size(50);
+    slot.list.set_filter("title:\"order " + std::to_string(1000 + slot.random() % 9000) + "\"");
+    slot.list_response.Clear();
+    connection.tasks->async()->ListTasks(context, &slot.list, &slot.list_response, std::move(done));
+  } else if (scenario == "summarize") {
+    slot.summary.Clear();
+    connection.tasks->async()->SummarizeBoard(context, &slot.summarize, &slot.summary,
+                                              std::move(done));
   } else if (scenario == "create") {
     *slot.create.mutable_task() = NewTask(slot.random, board.columns);
     connection.tasks->async()->CreateTask(context, &slot.create, &slot.task, std::move(done));

@@ -56,6 +56,8 @@ struct Slot {
   v1::CreateTaskRequest create;
   v1::UpdateTaskRequest update;
   v1::CreateCommentRequest comment;
+  v1::SummarizeBoardRequest summarize;
+  v1::SummarizeBoardResponse summary;
   v1::Task task;
   v1::Comment comment_response;
   grpc::ByteBuffer health_request;

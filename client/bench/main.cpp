@@ -9,6 +9,7 @@
 #include "load.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "watch_load.hpp"
 
 namespace {
 
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
       }
     }
     if (options.scenario != "health" && options.scenario != "list" &&
-        options.scenario != "list-column" && options.scenario != "create") {
+        options.scenario != "list-column" && options.scenario != "create" &&
+        options.scenario != "search" && options.scenario != "summarize") {
       board.task_ids = ReadTaskIds(*connections.front(), options.max_ids, setup.deadline);
       if (board.task_ids.empty()) {
         std::cerr << "photoflow-bench: the board has no tasks; use --seed N\n";
@@ -63,6 +65,17 @@ int main(int argc, char** argv) {
     }
     if (options.scenario == "list" && options.page > 1) {
       board.list_page_token = ListPageToken(*connections.front(), options.page, setup.deadline);
+    }
+    if (options.scenario == "watch") {
+      // The writes on a connection of their own, beside the watchers'.
+      auto writer = Connect(options.address, 1, options.security);
+      const WatchResult result = RunWatchLoad(options, connections, *writer.front(), board);
+      if (options.json) {
+        PrintWatchJson(result, std::cout);
+      } else {
+        PrintWatchTable(result, std::cout);
+      }
+      return result.events > 0 ? 0 : kExitFailure;
     }
     const bool terminal = isatty(STDERR_FILENO) == 1;
     const LoadResult result = RunLoad(options, connections, board, [&](const Progress& progress) {

@@ -56,7 +56,9 @@ const std::vector<Flag>& Flags() {
       {"--addr", "HOST:PORT", "The server (env PHOTOFLOW_ADDR, default localhost:50051).",
        [](Options& o, const std::string&, const std::string& v) { o.address = v; }},
       {"--scenario", "NAME",
-       "get, list, list-column, create, comment, update, mixed or health (default get).",
+       "get, list, list-column, search, summarize, create, comment, update, mixed, health or "
+       "watch (default get). watch: --watchers streams over --channels, and --write-rate "
+       "UpdateTask calls per second on another connection; it measures commit to delivery.",
        [](Options& o, const std::string& f, const std::string& v) {
          const auto& names = ScenarioNames();
          if (std::find(names.begin(), names.end(), v) == names.end()) {
@@ -105,6 +107,14 @@ const std::vector<Flag>& Flags() {
        [](Options& o, const std::string& f, const std::string& v) {
          o.page = Whole(f, v, 1, 1000000);
        }},
+      {"--watchers", "N", "Scenario watch: WatchTasks streams (default 1000).",
+       [](Options& o, const std::string& f, const std::string& v) {
+         o.watchers = Whole(f, v, 1, 100000);
+       }},
+      {"--write-rate", "N", "Scenario watch: UpdateTask calls per second, open loop (default 500).",
+       [](Options& o, const std::string& f, const std::string& v) {
+         o.write_rate = Whole(f, v, 0, 100000);
+       }},
       {"--wait-ready", "SECONDS", "First wait up to this long for health SERVING (default 0).",
        [](Options& o, const std::string& f, const std::string& v) {
          o.wait_ready = Seconds(f, v, 0, 3600);
@@ -128,8 +138,9 @@ const std::vector<Flag>& Flags() {
 }  // namespace
 
 const std::vector<std::string>& ScenarioNames() {
-  static const std::vector<std::string> names = {"get",     "list",   "list-column", "create",
-                                                 "comment", "update", "mixed",       "health"};
+  static const std::vector<std::string> names = {"get",       "list",   "list-column", "search",
+                                                 "summarize", "create", "comment",     "update",
+                                                 "mixed",     "health", "watch"};
   return names;
 }
 

@@ -27,6 +27,8 @@ struct Options {
   int columns = 4;                          // kanban columns seeded tasks spread over ("1".."N")
   int max_ids = 100000;                     // task ids read for get/update/comment
   int page = 1;                             // the page scenario "list" reads
+  int watchers = 1000;                      // scenario watch: streams
+  int write_rate = 500;                     // scenario watch: updates per second
   std::chrono::milliseconds wait_ready{0};  // wait this long for health SERVING first
   bool json = false;
   bool help = false;

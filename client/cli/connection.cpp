@@ -72,4 +72,10 @@ std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   return context;
 }
 
+std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  client::AddToken(*context, token_);
+  return context;
+}
+
 }  // namespace photoflow::cli

@@ -41,6 +41,9 @@ class Connection {
 
   // A context for one call, carrying the deadline and the token.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // A context for a stream that lasts as long as the user wants (no
+  // deadline), carrying the token.
+  std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
 
   v1::TaskService::Stub& tasks() { return *tasks_; }
   v1::CommentService::Stub& comments() { return *comments_; }

@@ -170,6 +170,10 @@ void Output::CommentDetail(const v1::Comment& comment) {
 
 void Output::Json(const google::protobuf::Message& message) { out_ << ToJson(message) << "\n"; }
 
+void Output::Line(const std::string& line) { out_ << line << "\n" << std::flush; }
+
+void Output::Flush() { out_.flush(); }
+
 void Output::Done(const std::string& what) {
   if (json_) {
     out_ << "{}\n";

@@ -35,6 +35,9 @@ class Output {
   void CommentDetail(const v1::Comment& comment);
   // One JSON line, every field included (false, 0 and "" too).
   void Json(const google::protobuf::Message& message);
+  // One line of text as it is, sent at once (a stream's events).
+  void Line(const std::string& line);
+  void Flush();
   // What happened, for calls that return nothing ("deleted task 42"); with
   // --json, an empty object.
   void Done(const std::string& what);

@@ -1,4 +1,4 @@
-// photoflow tasks list|get|create|update|move|finish|delete
+// photoflow tasks list|get|create|update|move|finish|delete|watch
 #include <google/protobuf/field_mask.pb.h>
 
 #include "commands.hpp"
@@ -55,6 +55,60 @@ grpc::Status List(const ParsedArgs& args, CommandContext& context) {
   if (!status.ok()) return status;
   if (!output.json()) output.TaskTable(tasks, fields);
   return grpc::Status::OK;
+}
+
+// One line per event: its type, then the task's id, title, status and
+// column when it has them.
+std::string EventLine(const v1::TaskEvent& event) {
+  std::string line = v1::TaskEvent::Type_Name(event.type());
+  if (!event.has_task()) return line;
+  const v1::Task& task = event.task();
+  line.resize(std::max<size_t>(line.size(), 9), ' ');
+  line += " " + std::to_string(task.id());
+  if (!task.title().empty()) line += "  " + task.title();
+  if (!task.status().empty()) line += "  [" + task.status() + "]";
+  if (!task.task_column().empty()) line += "  column " + task.task_column();
+  return line;
+}
+
+// Follows WatchTasks until the server ends the stream, the user interrupts
+// it, or --count change events have arrived. The last resume token goes to
+// stderr, to continue from with --resume-token.
+grpc::Status Watch(const ParsedArgs& args, CommandContext& context) {
+  v1::WatchTasksRequest request;
+  if (auto filter = args.Get("--filter")) request.set_filter(*filter);
+  if (auto token = args.Get("--resume-token")) request.set_resume_token(*token);
+  ReadMask(args, request.mutable_read_mask());
+  const int count =
+      args.Get("--count") ? ParseWhole("--count", *args.Get("--count"), 1, 1'000'000) : 0;
+  Output& output = context.output;
+  const auto call = context.connection.NewStreamContext();
+  auto stream = context.connection.tasks().WatchTasks(call.get(), request);
+  v1::WatchTasksResponse response;
+  std::string last_token;
+  int changes = 0;
+  while (stream->Read(&response)) {
+    for (const v1::TaskEvent& event : response.events()) {
+      if (output.json()) {
+        output.Json(event);
+        output.Flush();
+      } else {
+        output.Line(EventLine(event));
+      }
+      if (!event.resume_token().empty()) last_token = event.resume_token();
+      const bool change =
+          event.type() != v1::TaskEvent::EXISTING && event.type() != v1::TaskEvent::CURRENT;
+      if (change && count > 0 && ++changes >= count) {
+        call->TryCancel();
+        stream->Finish();
+        if (!output.json()) output.Note("resume: --resume-token " + last_token);
+        return grpc::Status::OK;
+      }
+    }
+  }
+  const grpc::Status status = stream->Finish();
+  if (!last_token.empty()) output.Note("resume: --resume-token " + last_token);
+  return status;
 }
 
 grpc::Status Get(const ParsedArgs& args, CommandContext& context) {
@@ -224,6 +278,15 @@ std::vector<Command> TaskCommands() {
        {{"--undo", "", "Mark it unfinished instead."}, EtagFlag()},
        Finish},
       {"tasks", "delete", "ID", "Delete a task and its comments.", {EtagFlag()}, Delete},
+      {"tasks",
+       "watch",
+       "",
+       "Follow the tasks matching --filter: first those there are, then every change, live.",
+       {{"--filter", "EXPR", "AIP-160 filter, as for list: the view to watch."},
+        {"--resume-token", "TOKEN", "Continue after the event that carried this token."},
+        {"--count", "N", "Stop after N changes (initial state and bookmarks not counted)."},
+        FieldsFlag()},
+       Watch},
   };
 }
 

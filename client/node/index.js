@@ -204,6 +204,78 @@ class PhotoflowClient {
     await this.call(this.tasks, 'DeleteTask', { id, etag });
   }
 
+  /**
+   * Creates up to 1,000 tasks (createTask's fields, without requestId) in one
+   * transaction: all or none.
+   * @returns {Promise<Task[]>} tasks[i] from tasks[i]
+   */
+  async batchCreateTasks(tasks, { requestId = '' } = {}) {
+    const requests = tasks.map(({ dueAt, ...task }) => ({ task: { ...task, dueAt: toTimestamp(dueAt) } }));
+    return (await this.call(this.tasks, 'BatchCreateTasks', { requests, requestId })).tasks;
+  }
+
+  /** @returns {Promise<Task[]>} in the order of ids; NOT_FOUND names any missing */
+  async batchGetTasks(ids, { fields = [] } = {}) {
+    return (await this.call(this.tasks, 'BatchGetTasks', { ids, readMask: { paths: fields } })).tasks;
+  }
+
+  /**
+   * Deletes tasks (ids, or {id, etag}) in one transaction: all or none.
+   * @returns {Promise<void>}
+   */
+  async batchDeleteTasks(tasks) {
+    const requests = tasks.map((task) => (typeof task === 'number' ? { id: task, etag: '' } : task));
+    await this.call(this.tasks, 'BatchDeleteTasks', { requests });
+  }
+
+  /**
+   * Per kanban column: unfinished, finished and overdue tasks, and comments.
+   * @returns {Promise<{columns: object[], total: object, asOf: Timestamp}>}
+   */
+  summarizeBoard({ filter = '' } = {}) {
+    return this.call(this.tasks, 'SummarizeBoard', { filter });
+  }
+
+  /**
+   * The tasks matching `filter` (EXISTING, then CURRENT), then every change
+   * to them as it is committed (CREATED, UPDATED, DELETED, REMOVED), for as
+   * long as the loop runs; `break` out of it to stop.
+   *
+   * With `resume` (the default), a stream the server ends with UNAVAILABLE
+   * (shutdown, database outage) or RESOURCE_EXHAUSTED (a slow reader) is
+   * resumed from the last token after a short pause: no event is lost or
+   * repeated. TOKEN_EXPIRED (FAILED_PRECONDITION) is thrown: start over
+   * without a token and rebuild the view.
+   * @param {{filter?: string, fields?: string[], resumeToken?: string, resume?: boolean}} [query]
+   * @returns {AsyncGenerator<{type: string, task: Task, resumeToken: string, commitTime: Timestamp}>}
+   */
+  async* watchTasks({ filter = '', fields = [], resumeToken = '', resume = true } = {}) {
+    let token = resumeToken;
+    let delayMs = 200;
+    for (;;) {
+      const stream = this.tasks.WatchTasks(
+        { filter, resumeToken: token, readMask: { paths: fields } }, this.metadata);
+      try {
+        for await (const response of stream) {
+          for (const event of response.events) {
+            if (event.resumeToken) token = event.resumeToken;
+            delayMs = 200;
+            yield event;
+          }
+        }
+        return;
+      } catch (error) {
+        const retry = resume && token && (error.code === grpc.status.UNAVAILABLE
+          || error.code === grpc.status.RESOURCE_EXHAUSTED);
+        if (!retry) throw PhotoflowError.fromServiceError(error);
+      } finally {
+        stream.cancel();
+      }
+      await new Promise((resolve) => { setTimeout(resolve, delayMs); });
+      delayMs = Math.min(delayMs * 2, 5000);
+    }
+  }
+
   // Comments
 
   /** @returns {Promise<Comment>} */

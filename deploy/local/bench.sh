@@ -16,10 +16,20 @@
 #   PHOTOFLOW_BENCH_IN_FLIGHT  which in-flight counts       (default "1 16"; "" skips the main table)
 #   PHOTOFLOW_BENCH_PGPORT     the cluster's port           (default 55436)
 #   PHOTOFLOW_BENCH_LIST_DEPTH 0 skips the list-cost table   (default 1)
+#   PHOTOFLOW_BENCH_BOARD      0 skips the search and board-counts table (default 1)
+#   PHOTOFLOW_BENCH_WATCH      0 skips the WatchTasks table  (default 1)
+#   PHOTOFLOW_BENCH_WATCHERS   WatchTasks streams            (default 1000, over 10 connections)
+#   PHOTOFLOW_BENCH_WRITE_RATE updates per second meanwhile  (default 500)
 # After the main table, a second one gives ListTasks' cost by page depth, board
 # size and ties on the due date (16 in flight): page 1 and page 1000 on
 # 1,000,000 tasks, page 1 on the main board, and pages 1 and 1000 with
 # 100,000 tasks all due on one day.
+# Then title search and SummarizeBoard at 10,000 and 1,000,000 tasks (pgbench on
+# the same statements, and the service, 1 and 16 in flight), and WatchTasks:
+# PHOTOFLOW_BENCH_WATCHERS streams over 10 connections while
+# PHOTOFLOW_BENCH_WRITE_RATE updates a second commit, with the delay from commit
+# to delivery, the server's CPU and its memory per stream (against the same
+# writes without streams).
 # The cluster lives in .local/bench-pgdata and is removed afterwards.
 set -euo pipefail
 
@@ -71,12 +81,18 @@ seed_board() {
   psql -q -v ON_ERROR_STOP=1 -v tasks="${1:-$tasks}" -v days="${2:-60}" -v columns="$columns" \
     -v comments="$([[ -z ${1:-} ]] && echo 1 || echo 0)" "$DATABASE_URL" <<'SQL'
 TRUNCATE "Tasks", task_comments, photoflow_request_ids RESTART IDENTITY;
+-- The seed is set-up, not a million changes to log: the change-log
+-- triggers are off while it loads (TRUNCATE has expired the log's tokens).
+ALTER TABLE "Tasks" DISABLE TRIGGER USER;
+ALTER TABLE task_comments DISABLE TRIGGER USER;
 INSERT INTO "Tasks" ("dueAt", task, additional_information, status, is_finished, "taskColumn",
                      amount_of_comments)
 SELECT timestamp '2027-01-01' + (i % :days) * interval '1 day', 'Seeded order ' || i,
        'Seeded by bench.sh', 'Scheduled', i % 5 = 0, (1 + i % :columns)::text, :comments
 FROM generate_series(1, :tasks) AS i;
 INSERT INTO task_comments (task_id, comment) SELECT id, 'Looks great' FROM "Tasks" WHERE :comments = 1;
+ALTER TABLE "Tasks" ENABLE TRIGGER USER;
+ALTER TABLE task_comments ENABLE TRIGGER USER;
 VACUUM ANALYZE "Tasks";
 VACUUM ANALYZE task_comments;
 SQL
@@ -174,6 +190,68 @@ if [[ ${PHOTOFLOW_BENCH_LIST_DEPTH:-1} != 0 ]]; then
   list_depth_row "all due on one day" 100000 1
   list_depth_row "all due on one day" 100000 1000
 fi
+if [[ ${PHOTOFLOW_BENCH_BOARD:-1} != 0 ]]; then
+  echo
+  echo "| query | board | in flight | pgbench (tx/s) | service (calls/s) | service / pgbench | p50 (ms) | errors |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for board_size in 10000 1000000; do
+    seed_board "$board_size"
+    for scenario in search summarize; do
+      for in_flight in 1 16; do
+        limit=$(pgbench_rate "$scenario" "$in_flight")
+        read -r service errors _ _ p50 _ < <(service_rate "$scenario" "$in_flight")
+        echo "| $scenario | $board_size tasks | $in_flight | $limit | $service |" \
+          "$(/usr/bin/python3 -c "print(f'{$service / max($limit, 1):.2f}')") | $p50 | $errors |"
+      done
+    done
+  done
+fi
+
+if [[ ${PHOTOFLOW_BENCH_WATCH:-1} != 0 ]]; then
+  watchers=${PHOTOFLOW_BENCH_WATCHERS:-1000}
+  write_rate=${PHOTOFLOW_BENCH_WRITE_RATE:-500}
+  seed_board
+  rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status"; }
+  # watch_row WATCHERS: photoflow-bench --scenario watch, with the server's CPU
+  # over the run and its peak memory (sampled every 0.2 s) against before.
+  watch_row() {
+    local before after rss_before peak=0 sampler started ended
+    rss_before=$(rss_kib)
+    before=$(server_cost)
+    started=$(date +%s%N)
+    ( while kill -0 "$server_pid" 2>/dev/null; do rss_kib; sleep 0.2; done ) >"$work/rss" &
+    sampler=$!
+    "${bench[@]}" --scenario watch --watchers "$1" --channels 10 --write-rate "$write_rate" \
+      --duration "$seconds" --warmup 2 --json >"$work/watch.json" ||
+      fail "photoflow-bench --scenario watch failed"
+    kill "$sampler" 2>/dev/null || true
+    wait "$sampler" 2>/dev/null || true
+    ended=$(date +%s%N)
+    after=$(server_cost)
+    peak=$(sort -n "$work/rss" | tail -1)
+    /usr/bin/python3 - "$work/watch.json" "$1" $before $after "$started" "$ended" "$rss_before" "${peak:-0}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+watchers = int(sys.argv[2])
+cpu_before, _, cpu_after, _ = map(int, sys.argv[3:7])
+started, ended, rss_before, peak = map(int, sys.argv[7:11])
+cores = (cpu_after - cpu_before) / ((ended - started) / 1000)
+ends = sum(r["stream_ends"].values())
+per = "%.0f" % ((peak - rss_before) / watchers) if watchers else ""
+d = r["delivery_ms"]
+print("| %d | %.0f | %.0f | %s | %s | %s | %.2f | %.1f | %s | %d | %d |" % (
+    watchers, r["writes_per_second"], r["events_per_second"],
+    "%.1f" % d["p50"] if watchers else "", "%.1f" % d["p99"] if watchers else "",
+    "%.1f" % d["max"] if watchers else "", cores, peak / 1024, per, ends, r["write_errors"]))
+PY
+  }
+  echo
+  echo "| WatchTasks streams (10 connections) | writes/s | events delivered/s | commit to delivery p50 (ms) | p99 (ms) | max (ms) | server CPU (cores) | server peak RSS (MiB) | RSS per stream (KiB) | streams ended early | write errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  watch_row 1
+  watch_row "$watchers"
+fi
+
 echo
 echo "bench.sh: $tasks tasks, ${seconds} s per cell, PostgreSQL with fsync on; $(nproc) cores," \
   "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \

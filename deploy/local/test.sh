@@ -114,7 +114,7 @@ fi
 # faults) under TSan, each in its own build folder, against the same cluster;
 # any sanitizer report fails the test that caused it.
 concurrency_tests='Pool|Batching|Counter|Racing|Concurrent|Drain|Shutdown|Periodic|CallerLimit'
-concurrency_tests+='|OverItsLimit|DatabaseRestart|ServerFault|PostgresRestart|Health'
+concurrency_tests+='|OverItsLimit|DatabaseRestart|ServerFault|PostgresRestart|Health|Watch'
 if [[ $status -eq 0 && ${PHOTOFLOW_SANITIZER_RUNS:-0} == 1 && -z $sanitize && $# -eq 0 ]]; then
   export LSAN_OPTIONS=suppressions=$repo/tests/sanitizers/lsan.supp:print_suppressions=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -179,7 +179,8 @@ bool WriteAll(int fd, const char* data, size_t size) {
 // without COMMIT, and PostgreSQL rolls everything back. Returns "" on
 // success, else what failed.
 std::string RunRestore(BackupFormat format, const std::string& input,
-                       const std::vector<std::string>& drops, const ToolConnection& tool) {
+                       const std::vector<std::string>& drops, const std::string& finish,
+                       const ToolConnection& tool) {
   int to_psql[2];
   if (pipe2(to_psql, O_CLOEXEC) != 0) return "pipe failed";
   ToolProcess psql({"psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
@@ -244,8 +245,8 @@ std::string RunRestore(BackupFormat format, const std::string& input,
   }
   if (failure.empty() && psql_reading) {
     // If psql has stopped by now, its exit code says why.
-    static constexpr char kCommit[] = "COMMIT;\n";
-    WriteAll(sink, kCommit, sizeof kCommit - 1);
+    const std::string commit = finish + "COMMIT;\n";
+    WriteAll(sink, commit.data(), commit.size());
   }
   close(sink);
   const int psql_code = psql.Wait();
@@ -382,6 +383,16 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
                       database.QualifiedName(relation.name) + " CASCADE");
     }
   }
+  // WatchTasks' resume tokens name positions in the change log of the
+  // database they came from: a new epoch expires them (TOKEN_EXPIRED), since
+  // the restored log's positions go back in time. Where the backup has no
+  // change log (older than it), there is nothing to expire.
+  const std::string watch_state =
+      database.connection().quote(database.QualifiedName("photoflow_watch_state"));
+  const std::string finish =
+      "SELECT pg_catalog.format('UPDATE %s SET epoch = pg_catalog.gen_random_uuid()', "
+      "pg_catalog.to_regclass(" +
+      watch_state + ")) WHERE pg_catalog.to_regclass(" + watch_state + ") IS NOT NULL \\gexec\n";
   if (options.dry_run) {
     if (options.json) {
       std::vector<std::string> names;
@@ -410,7 +421,7 @@ int Restore(const Options& options, const config::DatabaseUrl& url) {
   Progress progress("restore");
   progress.Report("restoring " + std::string(Info(format).name) + " backup " + options.input +
                   " (" + HumanBytes(bytes) + ")");
-  const std::string failure = RunRestore(format, options.input, drops, ForTools(url));
+  const std::string failure = RunRestore(format, options.input, drops, finish, ForTools(url));
   progress.Done();
   if (!failure.empty()) {
     std::cerr << "photoflow-admin: restore failed, nothing was changed: " << failure << std::endl;

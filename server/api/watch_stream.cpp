@@ -177,6 +177,7 @@ void WatchStream::ReadInitialPage(db::Session& session) {
     outbox_.push_back(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
                                 EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
     last_token_seq_ = pos_;
+    sent_current_ = true;
     phase_ = Phase::kCatchUp;
   }
   last_queued_ = Clock::now();
@@ -227,6 +228,15 @@ void WatchStream::TryJoinLocked() {
   }
   pending_live_.clear();
   pos_ = std::max(pos_, live_through_);
+  if (!sent_current_) {
+    // A resumed stream says when it has caught up, as a new one does after
+    // its initial state.
+    sent_current_ = true;
+    outbox_.push_back(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
+                                EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
+    last_token_seq_ = pos_;
+    last_queued_ = Clock::now();
+  }
 }
 
 void WatchStream::DeliverLive(std::vector<Event> events, int64_t covered_through) {

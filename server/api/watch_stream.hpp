@@ -114,6 +114,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   std::deque<Event> outbox_;        // what goes out next, in order
   std::deque<Event> pending_live_;  // live events held while catching up
   int64_t last_token_seq_ = 0;      // the position of the last token queued
+  bool sent_current_ = false;       // CURRENT after the initial state or the catch-up
   std::chrono::steady_clock::time_point last_queued_;
   bool read_in_flight_ = false;
   bool write_in_flight_ = false;

@@ -15,6 +15,7 @@
 #include "model/task_fields.hpp"
 #include "query/filter.hpp"
 #include "query/order_by.hpp"
+#include "store/board_summary.hpp"
 #include "store/comment_store.hpp"
 #include "store/task_store.hpp"
 
@@ -57,9 +58,10 @@ std::string TaskValue(const model::FieldSpec& field) {
 // The ListTasks statement for `filter`, ordered by due_at, 50 rows and the
 // look-ahead row (or `limit`): `values` binds the filter's parameters.
 std::string ListSql(const std::string& filter, std::map<int, std::string> values,
-                    model::FieldSet fields, const char* limit = "51") {
+                    model::FieldSet fields, const char* limit = "51",
+                    const char* order_by = "due_at") {
   const query::SqlCondition condition = query::CompileTaskFilter(filter, 1);
-  const auto order = query::ParseTaskOrderBy("due_at");
+  const auto order = query::ParseTaskOrderBy(order_by);
   const size_t parameter = condition.parameters.size() + 1;  // the LIMIT's
   values[static_cast<int>(parameter)] = limit;
   return Bind(store::tasks::ListSql(condition.sql, query::OrderBySql(order), parameter, fields),
@@ -117,6 +119,13 @@ int main(int argc, char** argv) {
                       Bind(std::string(store::tasks::UpdateQuery().text()), update);
   scripts["comment"] = pick_task + Bind(std::string(store::comments::InsertQuery().text()),
                                         {{1, ":id"}, {2, "'Looks great'"}});
+
+  // A title search (the trigram index): 50 tasks by id whose title holds
+  // "order N", the pattern bound as the server binds it.
+  scripts["search"] = "\\set n random(1000, 9999)\n" + ListSql("title:\"order 1000\"",
+                                                               {{1, "('%order ' || :n || '%')"}},
+                                                               model::kTaskColumns, "51", "id");
+  scripts["summarize"] = Bind(store::board::SummarizeSql(query::CompileTaskFilter("", 1).sql), {});
 
   // pgbench (15) ends an SQL command at its ';', so commands may span lines.
   for (const auto& [name, sql] : scripts) std::ofstream(dir / (name + ".sql")) << sql << ";\n";

@@ -191,6 +191,17 @@ TEST_P(BackupRoundTripTest, RestoresIntoAnEmptyDatabaseWithEveryRowEqual) {
   EXPECT_NE(JsonLine(restore.output).find("\"tasks\":28,\"comments\":"), std::string::npos)
       << restore.output;
   EXPECT_EQ(Digest(*target.Connect(source)), Digest(*source.Connect()));
+  // The change log comes back, under a new epoch: WatchTasks tokens of the
+  // database the backup came from expire (TOKEN_EXPIRED) instead of resuming
+  // from positions the restored log has not reached.
+  const auto value = [](pqxx::connection& connection, const char* sql) {
+    return std::string(pqxx::nontransaction(connection).exec(sql)[0][0].c_str());
+  };
+  const char* kEpoch = "SELECT epoch::text FROM photoflow_watch_state";
+  const char* kChanges = "SELECT count(*) FROM photoflow_task_changes";
+  EXPECT_NE(value(*target.Connect(source), kEpoch), value(*source.Connect(), kEpoch));
+  EXPECT_EQ(value(*target.Connect(source), kChanges), value(*source.Connect(), kChanges));
+  EXPECT_NE(value(*source.Connect(), kChanges), "0");
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, BackupRoundTripTest,

@@ -302,5 +302,33 @@ TEST_F(CliTest, BinaryTakesTheAddressFromTheEnvironmentAndExitsWithTheStatus) {
   }
 }
 
+// photoflow tasks watch: the view, CURRENT, then live changes, one line
+// each and at once (a pipe sees them as they come); --count ends it, and the
+// last resume token goes to stderr.
+TEST_F(CliTest, WatchFollowsChangesLiveAndEndsAfterCount) {
+  const std::string id = CreatePortraits();
+  testing::ChildProcess watch(PHOTOFLOW_CLI_BINARY,
+                              {"tasks", "watch", "--filter", "status = \"New\"", "--count", "2"},
+                              {{"PHOTOFLOW_ADDR", Address()}});
+  ASSERT_TRUE(watch.WaitForLine("CURRENT", 60s).has_value()) << watch.Output();
+  EXPECT_NE(watch.Output().find("EXISTING  " + id + "  Portraits  [New]"), std::string::npos)
+      << watch.Output();
+  EXPECT_EQ(Cli({"tasks", "update", id, "--status", "Editing"}).exit_code, 0);
+  EXPECT_EQ(
+      Cli({"tasks", "create", "--title", "Headshots", "--due", "2026-12-02", "--status", "New"})
+          .exit_code,
+      0);
+  EXPECT_EQ(watch.WaitForExit(60s), 0) << watch.Output();
+  const std::string output = watch.Output();
+  EXPECT_NE(output.find("REMOVED   " + id), std::string::npos) << output;
+  EXPECT_NE(output.find("CREATED   "), std::string::npos) << output;
+  EXPECT_NE(output.find("Headshots"), std::string::npos) << output;
+  EXPECT_NE(output.find("resume: --resume-token "), std::string::npos) << output;
+
+  const CliRun bad = Cli({"tasks", "watch", "--filter", "colour = 1"});
+  EXPECT_EQ(bad.exit_code, 13) << bad.err;  // INVALID_ARGUMENT
+  EXPECT_NE(bad.err.find("filter"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace photoflow

@@ -11,6 +11,7 @@
 #include "support/metrics_scrape.hpp"
 #include "support/private_cluster.hpp"
 #include "support/test_server.hpp"
+#include "support/watch_client.hpp"
 
 namespace photoflow {
 namespace {
@@ -93,6 +94,56 @@ TEST(DatabaseRestartTest, ServerRidesOutAPostgresRestart) {
   EXPECT_GE(metrics.Value("grpc_server_handled_total",
                           {{"grpc_method", "GetTask"}, {"grpc_code", "Unavailable"}}),
             2);
+}
+
+// A WatchTasks stream across a PostgreSQL restart: it ends with UNAVAILABLE
+// (after the hub's reconnect grace), and resumed from its last token once
+// PostgreSQL is back it gets what came after that token, exactly once.
+TEST(DatabaseRestartTest, WatchStreamsEndUnavailableAndResumeWithoutLoss) {
+  PrivateCluster cluster;
+  const std::string url = cluster.Start();
+  testing::ChildProcess migrate(PHOTOFLOW_MIGRATE_BINARY, {"deploy"}, {{"DATABASE_URL", url}});
+  ASSERT_EQ(migrate.WaitForExit(60s), 0) << migrate.Output();
+  testing::TestServer server(testing::TestConfig(url + "?connection_limit=2&pool_timeout=5"));
+  const auto create = [&](const std::string& title) {
+    v1::CreateTaskRequest request;
+    request.mutable_task()->set_title(title);
+    request.mutable_task()->set_status("Scheduled");
+    request.mutable_task()->mutable_due_at()->set_seconds(1'900'000'000);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + 30s);
+    v1::Task created;
+    const grpc::Status status = server.tasks().CreateTask(&context, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  };
+  std::string token;
+  {
+    testing::WatchClient watch(server.tasks(), testing::WatchRequest());
+    ASSERT_EQ(watch.TakeUntil(testing::IsCurrent).size(), 1U);
+    create("Before the restart");
+    const std::vector<v1::TaskEvent> before = watch.Take(1);
+    ASSERT_EQ(before.size(), 1U);
+    token = before[0].resume_token();
+
+    cluster.Stop();
+    const std::optional<grpc::Status> ended = watch.Ended(60s);
+    ASSERT_TRUE(ended.has_value());
+    EXPECT_EQ(ended->error_code(), grpc::StatusCode::UNAVAILABLE) << ended->error_message();
+  }
+  cluster.Start();
+  ASSERT_TRUE(WatchUntil(server.channel(), HealthCheckResponse::SERVING));
+  const v1::Task after = create("After the restart");
+  testing::WatchClient resumed(server.tasks(), testing::WatchRequest("", token));
+  const std::vector<v1::TaskEvent> events = resumed.TakeChanges(1);
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_EQ(events[0].type(), v1::TaskEvent::CREATED);
+  EXPECT_EQ(events[0].task().id(), after.id());
+  create("Later still");
+  const std::vector<v1::TaskEvent> later = resumed.TakeChanges(1);
+  ASSERT_EQ(later.size(), 1U) << "the stream is live again";
+  EXPECT_EQ(later[0].task().title(), "Later still");
+  EXPECT_EQ(resumed.ChangesWaiting(), 0U);
 }
 
 }  // namespace

@@ -108,5 +108,35 @@ TEST(LanguageClientsTest, NodeExampleOverMutualTlsWithAToken) {
                                  R"(["task.title"])");
 }
 
+// The live-board examples: a batch create, a watched column with its changes
+// in commit order, a resume from a token and the board's counts.
+void ExpectLiveBoardTranscript(const std::string& interpreter, const std::string& script) {
+  testing::TestSchema schema;
+  testing::TestServer server(schema);
+  testing::ChildProcess example(interpreter,
+                                {script, "127.0.0.1:" + std::to_string(server.server().port())});
+  ASSERT_EQ(example.WaitForExit(120s), 0) << example.Output();
+  EXPECT_EQ(example.Output(),
+            "created tasks 1, 2 in one batch\n"
+            "EXISTING #2 Portraits - Jones\n"
+            "CURRENT\n"
+            "UPDATED #1 Wedding Photography - Smith Family\n"
+            "REMOVED #2\n"
+            "UPDATED #1 Wedding Photography - Smith Family (comments 1)\n"
+            "resumed after the first change: REMOVED #2, UPDATED #1\n"
+            "column 2: 1 unfinished, 0 finished, 0 overdue, comments 1\n"
+            "column 3: 1 unfinished, 0 finished, 0 overdue, comments 0\n");
+}
+
+TEST(LanguageClientsTest, PythonLiveBoardExampleWatchesAndResumes) {
+  ExpectLiveBoardTranscript(PHOTOFLOW_CLIENT_PYTHON,
+                            PHOTOFLOW_SOURCE_DIR "/client/python/examples/live_board.py");
+}
+
+TEST(LanguageClientsTest, NodeLiveBoardExampleWatchesAndResumes) {
+  ExpectLiveBoardTranscript(PHOTOFLOW_NODE_BINARY,
+                            PHOTOFLOW_SOURCE_DIR "/client/node/examples/live_board.js");
+}
+
 }  // namespace
 }  // namespace photoflow

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -22,10 +23,18 @@ namespace photoflow::testing {
 // (with a deadline, never a sleep) and for the stream's end.
 class WatchClient {
  public:
-  WatchClient(v1::TaskService::Stub& tasks, const v1::WatchTasksRequest& request) {
+  // `reading` false: the client reads nothing until StartReading (a client
+  // that cannot keep up).
+  WatchClient(v1::TaskService::Stub& tasks, const v1::WatchTasksRequest& request,
+              bool reading = true)
+      : reading_(reading) {
     context_.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(2));
     reader_ = tasks.WatchTasks(&context_, request);
     thread_ = std::thread([this] {
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return reading_; });
+      }
       v1::WatchTasksResponse response;
       while (reader_->Read(&response)) {
         const std::lock_guard lock(mutex_);
@@ -42,7 +51,14 @@ class WatchClient {
 
   ~WatchClient() {
     context_.TryCancel();
+    StartReading();
     thread_.join();
+  }
+
+  void StartReading() {
+    const std::lock_guard lock(mutex_);
+    reading_ = true;
+    changed_.notify_all();
   }
 
   // The next `count` events, or fewer when the stream ends or 30 s pass.
@@ -54,6 +70,27 @@ class WatchClient {
     while (!events_.empty() && taken.size() < count) {
       taken.push_back(events_.front());
       events_.pop_front();
+    }
+    return taken;
+  }
+
+  // The next `count` events other than CURRENT (which a resumed stream sends
+  // once it has caught up, and idle ones as bookmarks).
+  std::vector<v1::TaskEvent> TakeChanges(size_t count,
+                                         std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    std::vector<v1::TaskEvent> taken;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::unique_lock lock(mutex_);
+    while (taken.size() < count) {
+      while (!events_.empty() && taken.size() < count) {
+        if (events_.front().type() != v1::TaskEvent::CURRENT) taken.push_back(events_.front());
+        events_.pop_front();
+      }
+      if (taken.size() >= count || status_) break;
+      if (!changed_.wait_until(lock, deadline,
+                               [&] { return !events_.empty() || status_.has_value(); })) {
+        break;
+      }
     }
     return taken;
   }
@@ -84,10 +121,18 @@ class WatchClient {
     return status_;
   }
 
-  // Events received and not taken yet.
+  // Events received and not taken yet (CURRENT included).
   size_t Waiting() {
     const std::lock_guard lock(mutex_);
     return events_.size();
+  }
+
+  // Changes received and not taken yet (CURRENT left out).
+  size_t ChangesWaiting() {
+    const std::lock_guard lock(mutex_);
+    return static_cast<size_t>(std::count_if(events_.begin(), events_.end(), [](const auto& e) {
+      return e.type() != v1::TaskEvent::CURRENT;
+    }));
   }
 
   void Cancel() { context_.TryCancel(); }
@@ -100,6 +145,7 @@ class WatchClient {
   std::deque<v1::TaskEvent> events_;
   int messages_ = 0;
   std::optional<grpc::Status> status_;
+  bool reading_;
   std::thread thread_;
 };
 

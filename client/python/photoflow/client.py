@@ -3,7 +3,8 @@ generated messages out, PhotoflowError subclasses instead of grpc.RpcError,
 and iterators that follow page tokens."""
 import datetime
 import os
-from typing import Iterable, Iterator, Optional, Union
+import time
+from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
 import grpc
 from google.protobuf import field_mask_pb2, timestamp_pb2
@@ -101,16 +102,88 @@ class Client:
 
     # Tasks
 
+    @staticmethod
+    def _new_task(title: str, *, due_at: When, status: str, additional_information: str = "",
+                  task_column: str = "", is_finished: bool = False) -> task_pb2.Task:
+        return task_pb2.Task(title=title, due_at=to_timestamp(due_at), status=status,
+                             additional_information=additional_information,
+                             task_column=task_column, is_finished=is_finished)
+
     def create_task(self, title: str, *, due_at: When, status: str, additional_information: str = "",
                     task_column: str = "", is_finished: bool = False,
                     request_id: str = "") -> task_pb2.Task:
         """Creates a task. With a request_id, a retry of the same create returns
         the first task instead of creating a second one."""
-        task = task_pb2.Task(title=title, due_at=to_timestamp(due_at), status=status,
-                             additional_information=additional_information,
-                             task_column=task_column, is_finished=is_finished)
+        task = self._new_task(title, due_at=due_at, status=status,
+                              additional_information=additional_information,
+                              task_column=task_column, is_finished=is_finished)
         return self._call(self.tasks.CreateTask,
                           task_service_pb2.CreateTaskRequest(task=task, request_id=request_id))
+
+    def batch_create_tasks(self, tasks: Iterable[dict], *,
+                           request_id: str = "") -> List[task_pb2.Task]:
+        """Creates up to 1,000 tasks (each a dict of create_task's keyword
+        arguments, title included) in one transaction: all or none."""
+        request = task_service_pb2.BatchCreateTasksRequest(request_id=request_id)
+        for fields in tasks:
+            request.requests.add(task=self._new_task(**fields))
+        return list(self._call(self.tasks.BatchCreateTasks, request).tasks)
+
+    def batch_get_tasks(self, task_ids: Iterable[int], *,
+                        fields: Iterable[str] = ()) -> List[task_pb2.Task]:
+        """The tasks of `task_ids`, in that order; NotFound names any missing."""
+        request = task_service_pb2.BatchGetTasksRequest(
+            ids=list(task_ids), read_mask=field_mask_pb2.FieldMask(paths=list(fields)))
+        return list(self._call(self.tasks.BatchGetTasks, request).tasks)
+
+    def batch_delete_tasks(self, tasks: Iterable[Union[int, Tuple[int, str]]]) -> None:
+        """Deletes tasks (ids, or (id, etag) pairs) in one transaction: all or none."""
+        request = task_service_pb2.BatchDeleteTasksRequest()
+        for task in tasks:
+            task_id, etag = task if isinstance(task, tuple) else (task, "")
+            request.requests.add(id=task_id, etag=etag)
+        self._call(self.tasks.BatchDeleteTasks, request)
+
+    def summarize_board(self, *, filter: str = "") -> task_service_pb2.SummarizeBoardResponse:
+        """Per kanban column: unfinished, finished and overdue tasks, and comments."""
+        return self._call(self.tasks.SummarizeBoard,
+                          task_service_pb2.SummarizeBoardRequest(filter=filter))
+
+    def watch_tasks(self, *, filter: str = "", fields: Iterable[str] = (),
+                    resume_token: str = "", resume: bool = True) -> Iterator[task_service_pb2.TaskEvent]:
+        """The tasks matching `filter` (EXISTING, then CURRENT), then every
+        change to them as it is committed (CREATED, UPDATED, DELETED, REMOVED),
+        for as long as the iterator is followed; close() it to stop.
+
+        With `resume` (the default), a stream the server ends with UNAVAILABLE
+        (shutdown, database outage) or RESOURCE_EXHAUSTED (a slow reader) is
+        resumed from the last token, after a short pause: no event is lost or
+        repeated. TOKEN_EXPIRED (FailedPrecondition) is raised: start over
+        without a token and rebuild the view."""
+        token = resume_token
+        delay = 0.2
+        while True:
+            request = task_service_pb2.WatchTasksRequest(
+                filter=filter, resume_token=token,
+                read_mask=field_mask_pb2.FieldMask(paths=list(fields)))
+            stream = self.tasks.WatchTasks(request, metadata=self._metadata)
+            try:
+                for response in stream:
+                    for event in response.events:
+                        if event.resume_token:
+                            token = event.resume_token
+                        delay = 0.2
+                        yield event
+                return
+            except grpc.RpcError as error:
+                retry = resume and token and error.code() in (
+                    grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED)
+                if not retry:
+                    raise PhotoflowError.from_rpc_error(error) from None
+            finally:
+                stream.cancel()
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
     def get_task(self, task_id: int, *, fields: Iterable[str] = (),
                  comments: bool = False) -> task_pb2.Task:
