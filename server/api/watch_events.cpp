@@ -49,7 +49,32 @@ Event MakeEvent(v1::TaskEvent::Type type, const store::TaskRow* task, model::Fie
     output.WriteVarint32(static_cast<uint32_t>(event.ByteSizeLong()));
     event.SerializeWithCachedSizes(&output);
   }
-  return {seq, committed_at_micros, std::move(bytes)};
+  return {.first_seq = seq,
+          .seq = seq,
+          .count = 1,
+          .committed_at_micros = committed_at_micros,
+          .commits = nullptr,
+          .bytes = std::move(bytes)};
+}
+
+ViewBatch Combine(std::vector<Event> events) {
+  ViewBatch batch;
+  batch.combined.count = 0;
+  if (events.empty()) return batch;
+  auto bytes = std::make_shared<std::string>();
+  auto commits = std::make_shared<std::vector<int64_t>>();
+  for (const Event& event : events) {
+    *bytes += *event.bytes;
+    if (event.committed_at_micros != 0) commits->push_back(event.committed_at_micros);
+  }
+  batch.combined = {.first_seq = events.front().seq,
+                    .seq = events.back().seq,
+                    .count = static_cast<int>(events.size()),
+                    .committed_at_micros = 0,
+                    .commits = std::move(commits),
+                    .bytes = std::move(bytes)};
+  batch.events = std::move(events);
+  return batch;
 }
 
 }  // namespace photoflow::api::watch

@@ -272,10 +272,20 @@ bool WatchHub::Wait() {
   }
   // Throws pqxx::broken_connection when the server went away.
   if (socket >= 0) listener_->connection->get_notifs();
+  // Under load, gather what commits within the batch window into one read
+  // (and one write per stream); an isolated change is read at once.
+  const auto wait = last_fetch_ + options_.batch_window - Clock::now();
+  if (wait > Clock::duration::zero()) {
+    pollfd wake{wake_fd_, POLLIN, 0};
+    poll(&wake, 1, static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count()));
+    const std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+  }
   return true;
 }
 
 void WatchHub::Fetch() {
+  last_fetch_ = Clock::now();
   while (true) {
     std::vector<std::string> filters;
     int64_t from = 0;
@@ -331,18 +341,20 @@ void WatchHub::Deliver(const store::changes::ChangeBatch& batch,
   tokens.reserve(batch.changes.size());
   for (const auto& change : batch.changes) tokens.push_back(EncodeToken({epoch, change.seq, {}}));
   // Each event is encoded once per (filter, read mask), whatever the streams.
-  std::map<std::pair<size_t, model::FieldSet>, std::vector<Event>> encoded;
-  const auto events_for = [&](size_t view, model::FieldSet fields) -> const std::vector<Event>& {
+  std::map<std::pair<size_t, model::FieldSet>, std::shared_ptr<const ViewBatch>> encoded;
+  const auto batch_for = [&](size_t view, model::FieldSet fields) {
     auto [entry, fresh] = encoded.try_emplace({view, fields});
     if (!fresh) return entry->second;
+    std::vector<Event> events;
     for (size_t i = 0; i < batch.changes.size(); ++i) {
       const store::changes::Change& change = batch.changes[i];
       const auto type = EventType(change, change.before_matches[view], change.after_matches[view]);
       if (!type) continue;
       const store::TaskRow& task = change.after ? *change.after : *change.before;
-      entry->second.push_back(
+      events.push_back(
           MakeEvent(*type, &task, fields, tokens[i], change.seq, change.committed_at_micros));
     }
+    entry->second = std::make_shared<const ViewBatch>(Combine(std::move(events)));
     return entry->second;
   };
   for (const auto& stream : streams) {
@@ -351,7 +363,7 @@ void WatchHub::Deliver(const store::changes::ChangeBatch& batch,
       stream->MissedLive(covered);
       continue;
     }
-    stream->DeliverLive(events_for(view->second, stream->fields()), covered);
+    stream->DeliverLive(batch_for(view->second, stream->fields()), covered);
   }
 }
 

@@ -94,6 +94,7 @@ class WatchHub {
   std::unique_ptr<Listener> listener_;  // the hub's connection; hub thread only
   int wake_fd_ = -1;                    // an eventfd: Stop wakes the loop
   std::chrono::steady_clock::time_point last_prune_;
+  std::chrono::steady_clock::time_point last_fetch_;
   std::chrono::steady_clock::time_point outage_since_;
   bool in_outage_ = false;
   std::thread thread_;

@@ -11,6 +11,9 @@ struct WatchOptions {
   // How often the hub reads the log without a notification (a safety net:
   // notifications sent while its LISTEN connection was down are lost).
   std::chrono::milliseconds poll_interval{1000};
+  // The log is read at most once per this (under load): changes committed
+  // within it go out together, in fewer and larger writes to each stream.
+  std::chrono::milliseconds batch_window{10};
   // An idle stream gets a CURRENT event with a newer token this often.
   std::chrono::milliseconds bookmark_interval{10000};
   // The log keeps changes this long, and at most this many.

@@ -1,9 +1,12 @@
 #include "api/watch_stream.hpp"
 
+#include <cstdlib>
+
 #include "api/database_errors.hpp"
 #include "api/rpc_status.hpp"
 #include "api/status_error.hpp"
 #include "api/watch_hub.hpp"
+#include "db/errors.hpp"
 #include "db/session.hpp"
 #include "store/task_changes.hpp"
 #include "store/task_store.hpp"
@@ -25,6 +28,8 @@ constexpr size_t kMaxWriteBytes = 1 << 20;
 // A client that stops reading keeps its last write in flight for ever: the
 // call is cancelled this long after the stream was ended.
 constexpr std::chrono::seconds kStalledWriteGrace{5};
+// A read the pool could not serve in time is tried again after this.
+constexpr std::chrono::milliseconds kReadRetryDelay{50};
 
 grpc::Status TokenExpired() {
   return MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
@@ -63,7 +68,7 @@ void WatchStream::JoinAt(int64_t seq) {
 
 bool WatchStream::ReadWantedLocked() const {
   return !read_in_flight_ && !end_ && !done_ && phase_ != Phase::kLive &&
-         outbox_.size() < kReadAhead;
+         outbox_events_ < kReadAhead;
 }
 
 void WatchStream::ScheduleRead() {
@@ -76,6 +81,14 @@ void WatchStream::ScheduleRead() {
   hub_.pool().AsyncAcquire(
       {}, [self](db::ConnectionPool::Lease lease) { self->Read(lease); },
       [self](std::exception_ptr error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const db::PoolTimeout&) {
+          // The pool is busy (many streams catching up at once): wait, not fail.
+          self->RetryReadLater();
+          return;
+        } catch (...) {
+        }
         {
           const std::lock_guard lock(self->mutex_);
           self->read_in_flight_ = false;
@@ -83,6 +96,24 @@ void WatchStream::ScheduleRead() {
         self->End(StatusFromException(std::move(error), self->hub_.logger()),
                   "database_unavailable");
       });
+}
+
+void WatchStream::RetryReadLater() {
+  const std::lock_guard lock(mutex_);
+  if (done_ || end_) {
+    read_in_flight_ = false;
+    return;
+  }
+  // read_in_flight_ stays set: the timer's read is the one in flight.
+  retry_ = std::make_unique<boost::asio::steady_timer>(
+      hub_.timers(), kReadRetryDelay + std::chrono::milliseconds(std::rand() % 50));
+  retry_->async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    {
+      const std::lock_guard lock(self->mutex_);
+      self->read_in_flight_ = false;
+    }
+    if (!error) self->ScheduleRead();
+  });
 }
 
 void WatchStream::Read(db::ConnectionPool::Lease& lease) {
@@ -170,12 +201,12 @@ void WatchStream::ReadInitialPage(db::Session& session) {
   const std::lock_guard lock(mutex_);
   for (const store::TaskRow& row : page) {
     initial_after_id_ = row.int32(model::kTaskId);
-    outbox_.push_back(MakeEvent(v1::TaskEvent::EXISTING, &row, request_.fields,
-                                EncodeToken({epoch_, pos_, initial_after_id_}), 0, 0));
+    QueueLocked(MakeEvent(v1::TaskEvent::EXISTING, &row, request_.fields,
+                          EncodeToken({epoch_, pos_, initial_after_id_}), 0, 0));
   }
   if (static_cast<int>(page.size()) < kPageSize) {
-    outbox_.push_back(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
-                                EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
+    QueueLocked(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
+                          EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
     last_token_seq_ = pos_;
     sent_current_ = true;
     phase_ = Phase::kCatchUp;
@@ -210,49 +241,60 @@ void WatchStream::ReadChanges(db::Session& session) {
   const std::lock_guard lock(mutex_);
   for (Event& event : events) {
     last_token_seq_ = event.seq;
-    outbox_.push_back(std::move(event));
+    QueueLocked(std::move(event));
   }
-  if (!events.empty()) last_queued_ = Clock::now();
   if (!batch.changes.empty()) pos_ = batch.changes.back().seq;
   if (static_cast<int>(batch.changes.size()) < kPageSize) TryJoinLocked();
+}
+
+void WatchStream::QueueLocked(Event event) {
+  outbox_events_ += static_cast<size_t>(event.count);
+  outbox_.push_back(std::move(event));
+  last_queued_ = Clock::now();
+}
+
+void WatchStream::QueueAfterPosLocked(const ViewBatch& batch) {
+  if (batch.events.empty() || batch.combined.seq <= pos_) return;
+  if (batch.combined.first_seq > pos_) {
+    QueueLocked(batch.combined);  // the usual case: all of it, shared
+  } else {
+    for (const Event& event : batch.events) {
+      if (event.seq > pos_) QueueLocked(event);
+    }
+  }
+  last_token_seq_ = batch.combined.seq;
 }
 
 void WatchStream::TryJoinLocked() {
   if (phase_ != Phase::kCatchUp || pos_ < join_seq_) return;
   phase_ = Phase::kLive;
-  for (Event& event : pending_live_) {
-    if (event.seq <= pos_) continue;  // read from the log already
-    last_token_seq_ = event.seq;
-    outbox_.push_back(std::move(event));
-    last_queued_ = Clock::now();
+  for (const auto& batch : pending_live_) {
+    QueueAfterPosLocked(*batch);  // what the log reads covered already is skipped
+    pos_ = std::max(pos_, batch->combined.seq);
   }
   pending_live_.clear();
+  pending_events_ = 0;
   pos_ = std::max(pos_, live_through_);
   if (!sent_current_) {
     // A resumed stream says when it has caught up, as a new one does after
     // its initial state.
     sent_current_ = true;
-    outbox_.push_back(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
-                                EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
+    QueueLocked(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
+                          EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
     last_token_seq_ = pos_;
-    last_queued_ = Clock::now();
   }
 }
 
-void WatchStream::DeliverLive(std::vector<Event> events, int64_t covered_through) {
+void WatchStream::DeliverLive(const std::shared_ptr<const ViewBatch>& batch,
+                              int64_t covered_through) {
   {
     const std::lock_guard lock(mutex_);
     if (end_ || done_) return;
     live_through_ = std::max(live_through_, covered_through);
     if (phase_ == Phase::kLive) {
-      for (Event& event : events) {
-        if (event.seq <= pos_) continue;
-        last_token_seq_ = event.seq;
-        outbox_.push_back(std::move(event));
-        last_queued_ = Clock::now();
-      }
+      QueueAfterPosLocked(*batch);
       pos_ = std::max(pos_, covered_through);
-      if (outbox_.size() > hub_.options().max_buffered_events) {
+      if (outbox_events_ > hub_.options().max_buffered_events) {
         EndLocked(MakeStatus(grpc::StatusCode::RESOURCE_EXHAUSTED,
                              "the client read too slowly: more than " +
                                  std::to_string(hub_.options().max_buffered_events) +
@@ -260,11 +302,13 @@ void WatchStream::DeliverLive(std::vector<Event> events, int64_t covered_through
                              "WATCH_BUFFER_FULL"),
                   "slow_consumer");
       }
-    } else {
-      for (Event& event : events) pending_live_.push_back(std::move(event));
-      if (pending_live_.size() > hub_.options().max_buffered_events) {
+    } else if (!batch->events.empty()) {
+      pending_live_.push_back(batch);
+      pending_events_ += batch->events.size();
+      if (pending_events_ > hub_.options().max_buffered_events) {
         // Still catching up: read these from the log later instead of holding them.
         pending_live_.clear();
+        pending_events_ = 0;
         join_seq_ = std::max(join_seq_, covered_through);
       }
     }
@@ -289,10 +333,9 @@ void WatchStream::MaybeBookmark(Clock::time_point now) {
         pos_ <= last_token_seq_ || now - last_queued_ < hub_.options().bookmark_interval) {
       return;
     }
-    outbox_.push_back(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
-                                EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
+    QueueLocked(MakeEvent(v1::TaskEvent::CURRENT, nullptr, 0,
+                          EncodeToken({epoch_, pos_, std::nullopt}), pos_, 0));
     last_token_seq_ = pos_;
-    last_queued_ = now;
   }
   Pump();
 }
@@ -308,18 +351,29 @@ void WatchStream::Pump() {
     return;
   }
   if (outbox_.empty()) return;
-  std::string bytes;
+  // The events' own bytes, shared with every stream that sends them: each
+  // slice holds a reference until gRPC has sent it.
+  std::vector<grpc::Slice> slices;
   int events = 0;
+  size_t bytes = 0;
   std::vector<int64_t> commits;
-  while (!outbox_.empty() && events < kMaxEventsPerWrite && bytes.size() < kMaxWriteBytes) {
-    const Event& event = outbox_.front();
-    bytes += *event.bytes;
-    if (event.committed_at_micros != 0) commits.push_back(event.committed_at_micros);
+  while (!outbox_.empty() && events < kMaxEventsPerWrite && bytes < kMaxWriteBytes) {
+    Event& event = outbox_.front();
+    auto* keep = new std::shared_ptr<const std::string>(std::move(event.bytes));
+    slices.emplace_back(
+        const_cast<char*>((*keep)->data()), (*keep)->size(),
+        [](void* held) { delete static_cast<std::shared_ptr<const std::string>*>(held); }, keep);
+    bytes += (*keep)->size();
+    if (event.commits) {
+      commits.insert(commits.end(), event.commits->begin(), event.commits->end());
+    } else if (event.committed_at_micros != 0) {
+      commits.push_back(event.committed_at_micros);
+    }
+    events += event.count;
+    outbox_events_ -= static_cast<size_t>(event.count);
     outbox_.pop_front();
-    ++events;
   }
-  grpc::Slice slice(bytes);
-  write_ = grpc::ByteBuffer(&slice, 1);
+  write_ = grpc::ByteBuffer(slices.data(), slices.size());
   write_in_flight_ = true;
   lock.unlock();
   if (common::WatchObserver* observer = hub_.observer()) {
@@ -347,7 +401,9 @@ void WatchStream::EndLocked(const grpc::Status& status, std::string_view reason)
   if (end_ || done_) return;
   end_ = status;
   outbox_.clear();
+  outbox_events_ = 0;
   pending_live_.clear();
+  pending_events_ = 0;
   if (common::WatchObserver* observer = hub_.observer()) observer->StreamEnded(reason);
   if (!write_in_flight_) return;
   // The client may never read the write in flight: cancel the call if it is
@@ -386,6 +442,7 @@ void WatchStream::OnDone() {
     const std::lock_guard lock(mutex_);
     done_ = true;
     if (stalled_) stalled_->cancel();
+    if (retry_) retry_->cancel();
   }
   self_.reset();  // last: may delete this
 }

@@ -68,7 +68,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   // The hub will send every change after `seq`, or tell MissedLive.
   void JoinAt(int64_t seq);
   // The changes up to `covered_through` that concern this view (in order).
-  void DeliverLive(std::vector<Event> events, int64_t covered_through);
+  void DeliverLive(const std::shared_ptr<const ViewBatch>& batch, int64_t covered_through);
   // The hub read the changes up to `covered_through` without this view's filter.
   void MissedLive(int64_t covered_through);
   // Sends CURRENT with a newer token when idle for the bookmark interval.
@@ -88,6 +88,8 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   // Under mutex_: true when a read should start now.
   bool ReadWantedLocked() const;
   void ScheduleRead();
+  // The pool had no connection in time: ScheduleRead again after a pause.
+  void RetryReadLater();
   // One read on a worker: a page of tasks, or of the log.
   void Read(db::ConnectionPool::Lease& lease);
   void ReadStart(db::Session& session);
@@ -95,6 +97,10 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void ReadChanges(db::Session& session);
   // Under mutex_: goes live if the reads have reached the hub's position.
   void TryJoinLocked();
+  // Under mutex_: queues `event` (one or several) for the client.
+  void QueueLocked(Event event);
+  // Under mutex_: queues what of `batch` comes after pos_.
+  void QueueAfterPosLocked(const ViewBatch& batch);
   // Starts the next write, or Finish, when nothing is in flight.
   void Pump();
   void EndLocked(const grpc::Status& status, std::string_view reason);
@@ -109,12 +115,14 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   std::string epoch_;
   int64_t pos_ = 0;  // see the class comment
   int32_t initial_after_id_ = 0;
-  int64_t join_seq_ = 0;            // the hub sends changes after this
-  int64_t live_through_ = 0;        // the last live batch's end
-  std::deque<Event> outbox_;        // what goes out next, in order
-  std::deque<Event> pending_live_;  // live events held while catching up
-  int64_t last_token_seq_ = 0;      // the position of the last token queued
-  bool sent_current_ = false;       // CURRENT after the initial state or the catch-up
+  int64_t join_seq_ = 0;                                       // the hub sends changes after this
+  int64_t live_through_ = 0;                                   // the last live batch's end
+  std::deque<Event> outbox_;                                   // what goes out next, in order
+  size_t outbox_events_ = 0;                                   // events in outbox_
+  std::deque<std::shared_ptr<const ViewBatch>> pending_live_;  // held while catching up
+  size_t pending_events_ = 0;                                  // events in pending_live_
+  int64_t last_token_seq_ = 0;  // the position of the last token queued
+  bool sent_current_ = false;   // CURRENT after the initial state or the catch-up
   std::chrono::steady_clock::time_point last_queued_;
   bool read_in_flight_ = false;
   bool write_in_flight_ = false;
@@ -123,6 +131,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   bool done_ = false;
   grpc::ByteBuffer write_;                              // the write in flight
   std::unique_ptr<boost::asio::steady_timer> stalled_;  // cancels a write that never ends
+  std::unique_ptr<boost::asio::steady_timer> retry_;    // a read the pool refused, again
   // TryCancel needs a call that is not done: OnDone and the stalled-write
   // timer agree under a mutex of their own (TryCancel may call OnCancel).
   std::mutex cancel_mutex_;

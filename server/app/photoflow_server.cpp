@@ -65,6 +65,7 @@ PhotoflowServer::PhotoflowServer(const config::Config& config, log::Logger& logg
               config.access_log || tokens_ ? &call_log_ : nullptr),
       watch_hub_(pool_, config.database.schema, /*listen=*/!config.database.pgbouncer,
                  {.poll_interval = config.watch_poll_interval,
+                  .batch_window = config.watch_batch_window,
                   .bookmark_interval = config.watch_bookmark_interval,
                   .retention = config.watch_retention,
                   .retention_rows = config.watch_retention_rows,

@@ -120,6 +120,12 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.watch_poll_interval = ParseSeconds(name, value, 0.01, 60);
      }},
+    {"PHOTOFLOW_WATCH_BATCH_WINDOW", "--watch-batch-window", "SECONDS", "0.01", "",
+     "Under load the server reads the change log at most this often: changes committed within "
+     "it reach each WatchTasks stream in one write. 0 reads on every notification.",
+     [](Config& config, std::string_view name, const std::string& value) {
+       config.watch_batch_window = ParseSeconds(name, value, 0, 1);
+     }},
     {"PHOTOFLOW_WATCH_BOOKMARK_INTERVAL", "--watch-bookmark-interval", "SECONDS", "10", "",
      "An idle WatchTasks stream gets a CURRENT event with a newer resume token this often.",
      [](Config& config, std::string_view name, const std::string& value) {

@@ -55,6 +55,7 @@ struct Config {
   int watch_retention_rows = 0;
   int watch_buffer_events = 0;
   std::chrono::milliseconds watch_poll_interval{0};
+  std::chrono::milliseconds watch_batch_window{0};
   std::chrono::milliseconds watch_bookmark_interval{0};
   TlsFiles tls;
   // Empty: no authentication.

@@ -86,6 +86,23 @@ std::string EncodePageToken(std::string_view scope, const std::vector<std::strin
   return Base64UrlEncode(payload);
 }
 
+std::string SealToken(std::string_view scope, std::string_view payload) {
+  std::string sealed(payload);
+  AppendU64(sealed, Fnv1a(payload, Fnv1a(scope)));
+  return Base64UrlEncode(sealed);
+}
+
+std::string UnsealToken(std::string_view token, std::string_view scope) {
+  std::string raw = Base64UrlDecode(token);
+  if (raw.size() < kChecksumBytes) throw InvalidPageToken("token is not a valid token");
+  const std::string_view payload = std::string_view(raw).substr(0, raw.size() - kChecksumBytes);
+  if (ReadU64(std::string_view(raw).substr(payload.size())) != Fnv1a(payload, Fnv1a(scope))) {
+    throw InvalidPageToken("token is not a valid token");
+  }
+  raw.resize(payload.size());
+  return raw;
+}
+
 std::vector<std::string> DecodePageToken(std::string_view token, std::string_view scope) {
   const std::string raw = Base64UrlDecode(token);
   constexpr size_t kHeaderBytes = 1 + 8 + 1;

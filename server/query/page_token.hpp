@@ -23,6 +23,16 @@ std::string EncodePageToken(std::string_view scope, const std::vector<std::strin
 // Returns the last-row key stored in `token`; throws InvalidPageToken.
 std::vector<std::string> DecodePageToken(std::string_view token, std::string_view scope);
 
+// A compact opaque token for a fixed-layout binary `payload`, bound to
+// `scope` by a checksum over both (base64url, like page tokens). For tokens
+// sent with every event of a stream, where EncodePageToken's length-prefixed
+// text parts would triple the size.
+std::string SealToken(std::string_view scope, std::string_view payload);
+
+// The payload of a SealToken token; throws InvalidPageToken when it is
+// malformed, altered or of another scope.
+std::string UnsealToken(std::string_view token, std::string_view scope);
+
 // page_size rules shared by every List call: 0 -> 50, over 1000 -> 1000,
 // negative -> std::invalid_argument.
 int EffectivePageSize(int requested);
