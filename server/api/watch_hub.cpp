@@ -129,7 +129,12 @@ void WatchHub::Stop() {
 bool WatchHub::Register(const std::shared_ptr<WatchStream>& stream) {
   const std::lock_guard lock(mutex_);
   if (stopping_) return false;
-  streams_.push_back(stream);
+  // Kept in order of their connections: a delivery's writes to one HTTP/2
+  // connection follow each other, so that gRPC can put them in one send.
+  streams_.insert(
+      std::upper_bound(streams_.begin(), streams_.end(), stream,
+                       [](const auto& a, const auto& b) { return a->peer() < b->peer(); }),
+      stream);
   ++filters_[stream->filter()];
   // Every change after head_ reaches the stream through Deliver; before the
   // hub has read anything, MissedLive will tell it where the hub starts.

@@ -41,7 +41,7 @@ grpc::Status TokenExpired() {
 }  // namespace
 
 WatchStream::WatchStream(WatchHub& hub, grpc::CallbackServerContext* context, WatchRequest request)
-    : hub_(hub), context_(context), request_(std::move(request)) {}
+    : hub_(hub), context_(context), request_(std::move(request)), peer_(context->peer()) {}
 
 void WatchStream::Begin() {
   self_ = shared_from_this();

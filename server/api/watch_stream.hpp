@@ -62,6 +62,9 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   // For the hub (its thread).
   const std::string& filter() const { return request_.filter; }
+  // The client's address and port: the streams of one HTTP/2 connection
+  // share it.
+  const std::string& peer() const { return peer_; }
   model::FieldSet fields() const { return request_.fields; }
   // The log epoch this stream's positions belong to; empty before its first read.
   std::string epoch() const;
@@ -108,6 +111,7 @@ class WatchStream : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   WatchHub& hub_;
   grpc::CallbackServerContext* const context_;
   const WatchRequest request_;
+  const std::string peer_;
   std::shared_ptr<WatchStream> self_;  // until OnDone
 
   mutable std::mutex mutex_;
