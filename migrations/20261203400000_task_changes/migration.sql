@@ -76,6 +76,22 @@ AFTER INSERT OR UPDATE OR DELETE ON "task_comments"
 DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION "photoflow_log_comment_change"();
 
+-- The task as the comment trigger logs it must be the newest: a comment
+-- locks its task row when it is written (as an UPDATE of the task would), so
+-- that a concurrent change of the task commits before it or waits for it,
+-- and a REPEATABLE READ transaction whose snapshot missed one fails with a
+-- serialization error instead of logging the task as it was.
+CREATE FUNCTION "photoflow_lock_comment_task"() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
+BEGIN
+  PERFORM 1 FROM "Tasks" WHERE "id" = coalesce(NEW."task_id", OLD."task_id") FOR NO KEY UPDATE\x3B
+  RETURN NULL\x3B
+END';
+
+CREATE TRIGGER "photoflow_lock_comment_task"
+AFTER INSERT OR UPDATE OR DELETE ON "task_comments"
+FOR EACH ROW EXECUTE FUNCTION "photoflow_lock_comment_task"();
+
 -- Row triggers do not see TRUNCATE: a new epoch tells every watcher that the
 -- log no longer describes the table, so their tokens expire.
 CREATE FUNCTION "photoflow_reset_task_changes"() RETURNS trigger

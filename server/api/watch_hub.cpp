@@ -32,6 +32,13 @@ constexpr std::chrono::seconds kOutageGrace{5};
 constexpr std::chrono::seconds kPruneInterval{10};
 constexpr int64_t kPruneChunk = 50'000;
 constexpr std::chrono::seconds kBookmarkCheck{1};
+// The hub's statements (log reads, pruning) give up after this.
+constexpr const char* kHubTimeouts =
+    "SELECT pg_catalog.set_config('statement_timeout', '10s', false), "
+    "pg_catalog.set_config('lock_timeout', '5s', false)";
+constexpr const char* kHubTimeoutsLocal =
+    "SELECT pg_catalog.set_config('statement_timeout', '10s', true), "
+    "pg_catalog.set_config('lock_timeout', '5s', true)";
 
 }  // namespace
 
@@ -70,6 +77,7 @@ auto WatchHub::Run(Work&& work) {
   }
   // Behind PgBouncer each transaction sets what a session would keep.
   pqxx::work transaction(connection);
+  transaction.exec(kHubTimeoutsLocal);
   transaction.exec_params(
       "SELECT pg_catalog.set_config('TimeZone', 'UTC', true), "
       "pg_catalog.set_config('search_path', CASE WHEN $1 = '' THEN "
@@ -126,9 +134,14 @@ void WatchHub::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool WatchHub::Register(const std::shared_ptr<WatchStream>& stream) {
+WatchHub::Admission WatchHub::Register(const std::shared_ptr<WatchStream>& stream) {
   const std::lock_guard lock(mutex_);
-  if (stopping_) return false;
+  if (stopping_) return Admission::kStopping;
+  // Every distinct filter is tested in the hub's one read of the log, whose
+  // parameters PostgreSQL bounds: new filters beyond the limit are refused.
+  if (!filters_.contains(stream->filter()) && filters_.size() >= kMaxDistinctFilters) {
+    return Admission::kTooManyFilters;
+  }
   // Kept in order of their connections: a delivery's writes to one HTTP/2
   // connection follow each other, so that gRPC can put them in one send.
   streams_.insert(
@@ -139,7 +152,7 @@ bool WatchHub::Register(const std::shared_ptr<WatchStream>& stream) {
   // Every change after head_ reaches the stream through Deliver; before the
   // hub has read anything, MissedLive will tell it where the hub starts.
   stream->JoinAt(std::max<int64_t>(head_, 0));
-  return true;
+  return Admission::kAdmitted;
 }
 
 void WatchHub::Unregister(const WatchStream* stream) {
@@ -231,6 +244,11 @@ void WatchHub::Loop() {
 void WatchHub::Connect() {
   auto listener = std::make_unique<Listener>();
   listener->connection = pool_.OpenUnpooled();
+  if (listener->connection->session_state()) {
+    // A statement stuck on a lock must not hold up live delivery (or
+    // shutdown, which waits for this thread) for long.
+    pqxx::nontransaction(*listener->connection).exec(kHubTimeouts);
+  }
   // LISTEN first: a change committed after the state read below is notified.
   if (listen_) {
     listener->receiver =
@@ -313,8 +331,19 @@ void WatchHub::Fetch() {
     const store::changes::ChangeBatch batch = Run([&](db::Transaction& txn) {
       return store::changes::Read(txn, from, kFetchSize, conditions, parameters);
     });
-    if (batch.state.epoch != epoch) {
-      // TRUNCATE or a restore: start again from where the new log stands.
+    if (batch.state.pruned_through > from) {
+      // Another server pruned what this one had not read (it fell more than
+      // the retention behind): its live streams cannot go on without a gap.
+      logger_.Warn("watch_fell_behind_retention",
+                   {{"head", from}, {"pruned_through", batch.state.pruned_through}});
+      EndAll(MakeStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                        "the server fell behind the change log's retention: watch again without "
+                        "a resume_token",
+                        "TOKEN_EXPIRED"),
+             "token_expired");
+    }
+    if (batch.state.epoch != epoch || batch.state.pruned_through > from) {
+      // TRUNCATE, a restore, or the above: start again from where the log stands.
       {
         const std::lock_guard lock(mutex_);
         head_ = -1;

@@ -49,8 +49,15 @@ class WatchHub {
   // refuses new ones and stops the loop. Idempotent.
   void Stop();
 
-  // False when stopping: the caller ends the stream with UNAVAILABLE.
-  bool Register(const std::shared_ptr<WatchStream>& stream);
+  // Distinct filters the live streams of one server may use at once (each
+  // filter's values are parameters of the hub's read, of which PostgreSQL
+  // takes 65,535 at most; a filter has up to 50).
+  static constexpr size_t kMaxDistinctFilters = 500;
+
+  enum class Admission { kAdmitted, kStopping, kTooManyFilters };
+  // The caller ends a stream that was not admitted: UNAVAILABLE when
+  // stopping, RESOURCE_EXHAUSTED for one filter too many.
+  Admission Register(const std::shared_ptr<WatchStream>& stream);
   void Unregister(const WatchStream* stream);
 
   db::ConnectionPool& pool() { return pool_; }

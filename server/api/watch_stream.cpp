@@ -46,12 +46,23 @@ WatchStream::WatchStream(WatchHub& hub, grpc::CallbackServerContext* context, Wa
 void WatchStream::Begin() {
   self_ = shared_from_this();
   if (common::WatchObserver* observer = hub_.observer()) observer->StreamStarted();
-  if (!hub_.Register(self_)) {
-    End(MakeStatus(grpc::StatusCode::UNAVAILABLE,
-                   "the server is shutting down: watch again with your last resume_token",
-                   "SHUTTING_DOWN"),
-        "shutdown");
-    return;
+  switch (hub_.Register(self_)) {
+    case WatchHub::Admission::kAdmitted:
+      break;
+    case WatchHub::Admission::kStopping:
+      End(MakeStatus(grpc::StatusCode::UNAVAILABLE,
+                     "the server is shutting down: watch again with your last resume_token",
+                     "SHUTTING_DOWN"),
+          "shutdown");
+      return;
+    case WatchHub::Admission::kTooManyFilters:
+      End(MakeRetryStatus(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "this server's streams use " +
+                              std::to_string(WatchHub::kMaxDistinctFilters) +
+                              " different filters already: use one of theirs, or try later",
+                          "WATCH_FILTERS_EXHAUSTED", std::chrono::seconds(1)),
+          "too_many_filters");
+      return;
   }
   ScheduleRead();
 }
@@ -267,6 +278,14 @@ void WatchStream::QueueAfterPosLocked(const ViewBatch& batch) {
 
 void WatchStream::TryJoinLocked() {
   if (phase_ != Phase::kCatchUp || pos_ < join_seq_) return;
+  if (outbox_events_ + pending_events_ > hub_.options().max_buffered_events) {
+    // Joining now would hand the client more than a live stream may hold:
+    // read the held events from the log instead, a page at a time.
+    pending_live_.clear();
+    pending_events_ = 0;
+    join_seq_ = std::max(join_seq_, live_through_);
+    return;
+  }
   phase_ = Phase::kLive;
   for (const auto& batch : pending_live_) {
     QueueAfterPosLocked(*batch);  // what the log reads covered already is skipped

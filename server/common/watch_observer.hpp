@@ -13,7 +13,7 @@ class WatchObserver {
   virtual ~WatchObserver() = default;
   virtual void StreamStarted() = 0;
   // `reason`: "cancelled", "client_gone", "slow_consumer", "token_expired",
-  // "shutdown", "database_unavailable", "log_reset".
+  // "shutdown", "database_unavailable", "log_reset", "too_many_filters".
   virtual void StreamEnded(std::string_view reason) = 0;
   // `events` went out in one write; `lags` are commit-to-send delays of the
   // change events among them.

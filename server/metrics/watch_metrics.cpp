@@ -12,7 +12,7 @@ WatchMetrics::WatchMetrics(prometheus::Registry& registry)
                  .Name("photoflow_watch_streams_ended_total")
                  .Help("WatchTasks streams ended, by reason: cancelled, client_gone, "
                        "slow_consumer (the drops), token_expired, log_reset, shutdown, "
-                       "database_unavailable.")
+                       "database_unavailable, too_many_filters.")
                  .Register(registry)),
       events_(prometheus::BuildCounter()
                   .Name("photoflow_watch_events_sent_total")

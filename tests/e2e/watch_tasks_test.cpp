@@ -106,6 +106,30 @@ TEST_F(WatchTasksTest, TheCommentCounterOfCreateCommentArrivesAsOneUpdate) {
   EXPECT_EQ(watch.Waiting(), 0U) << "one event per committed change of the task";
 }
 
+// A comment is logged as a change of its task, with the task as it is at
+// commit. A REPEATABLE READ writer whose snapshot predates a newer version of
+// the task cannot log the older one: its comment fails to serialize, and the
+// stream never goes back in time.
+TEST_F(WatchTasksTest, ACommentNeverLogsAnOlderTask) {
+  const v1::Task task = CreateTask(SampleTask("Before"));
+  WatchClient watch(server_.tasks(), WatchRequest());
+  ASSERT_EQ(watch.TakeUntil(IsCurrent).size(), 2U);
+  auto stale_connection = schema_.Connect();
+  pqxx::transaction<pqxx::repeatable_read> stale(*stale_connection);
+  stale.exec("SELECT count(*) FROM \"Tasks\"");  // its snapshot: title "Before"
+  Psql("UPDATE \"Tasks\" SET task = 'After' WHERE id = " + std::to_string(task.id()));
+  EXPECT_THROW(stale.exec("INSERT INTO task_comments (task_id, comment) VALUES (" +
+                          std::to_string(task.id()) + ", 'late')"),
+               pqxx::serialization_failure);
+  stale.abort();
+  CreateComment(task.id(), "on time");
+  const std::vector<v1::TaskEvent> events = watch.Take(2);
+  ASSERT_EQ(events.size(), 2U);
+  EXPECT_EQ(events[0].task().title(), "After");
+  EXPECT_EQ(events[1].task().title(), "After");
+  EXPECT_EQ(events[1].task().amount_of_comments(), 1);
+}
+
 TEST_F(WatchTasksTest, AFilterIsAViewThatTasksEnterAndLeave) {
   const v1::Task ready = CreateTask(SampleTask("Ready"));
   v1::Task other = SampleTask("Other");
