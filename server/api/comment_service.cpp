@@ -35,7 +35,8 @@ store::CommentRow CreateOne(db::Session& session, const v1::CreateCommentRequest
           if (!created) ThrowNotFound(Resource::kTask, comment.task_id());
           return *created;
         },
-        [&](int32_t id) {
+        [&](const std::vector<int32_t>& ids) {
+          const int32_t id = ids.at(0);
           std::optional<store::CommentRow> first = store::comments::Find(txn, id);
           if (!first) {
             ThrowNotFound(Resource::kComment, id, "(created by this request_id and since deleted)");

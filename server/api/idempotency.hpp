@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <google/protobuf/message.h>
 
@@ -22,10 +23,25 @@ void CheckRequestId(std::string_view request_id);
 // that reuses the key.
 std::string RequestFingerprint(const google::protobuf::Message& payload);
 
-// Runs `create()` once per (request_id, method): a repeat returns
-// `find_existing(id)` of the first result instead. Must run inside the write
-// transaction that creates the resource, so the key and the resource commit
-// (or roll back) together.
+// The ids of what a create made, in order: one record's, or a batch's.
+template <typename Record>
+std::vector<int32_t> CreatedIds(const Record& record) {
+  constexpr model::FieldIndex kId = model::IndexOf(Record::kSpecs, "id");
+  return {record.int32(kId)};
+}
+template <typename Record>
+std::vector<int32_t> CreatedIds(const std::vector<Record>& records) {
+  std::vector<int32_t> ids;
+  ids.reserve(records.size());
+  for (const Record& record : records) ids.push_back(CreatedIds(record).front());
+  return ids;
+}
+
+// Runs `create()` (a record, or a vector of them for a batch) once per
+// (request_id, method): a repeat returns `find_existing(ids)` of what the
+// first one created instead. Must run inside the write transaction that
+// creates the resources, so the key and the resources commit (or roll back)
+// together.
 template <typename Create, typename FindExisting>
 auto CreateOnce(db::Transaction& txn, const std::string& request_id, const std::string& method,
                 const std::string& fingerprint, Create create, FindExisting find_existing)
@@ -37,12 +53,10 @@ auto CreateOnce(db::Transaction& txn, const std::string& request_id, const std::
     if (claim.request_hash != fingerprint) {
       ThrowInvalidArgument("request_id", "was already used for a different request");
     }
-    return find_existing(claim.resource_id);
+    return find_existing(claim.resource_ids);
   }
   auto created = create();
-  using Record = decltype(created);
-  constexpr model::FieldIndex kId = model::IndexOf(Record::kSpecs, "id");
-  store::request_ids::RecordResource(txn, request_id, method, created.int32(kId));
+  store::request_ids::RecordResources(txn, request_id, method, CreatedIds(created));
   store::request_ids::DeleteExpired(txn, /*limit=*/10);
   return created;
 }

@@ -66,29 +66,19 @@ std::vector<store::TaskRow> CreateBatch(db::Session& session,
   const std::string fingerprint = BatchFingerprint(request);
   // The key's claim and record commit together with the rows.
   return session.Write([&](db::Transaction& txn) {
-    constexpr const char* kMethod = "BatchCreateTasks";
-    const store::request_ids::Claim claim =
-        store::request_ids::ClaimKey(txn, request.request_id(), kMethod, fingerprint);
-    if (!claim.claimed) {
-      if (claim.request_hash != fingerprint) {
-        ThrowInvalidArgument("request_id", "was already used for a different request");
-      }
-      FoundTasks first = FindTasks(txn, claim.resource_ids);
-      if (!first.missing.empty()) {
-        throw StatusError(NotFoundStatus(Resource::kTask, first.missing));
-      }
-      std::vector<store::TaskRow> rows;
-      rows.reserve(claim.resource_ids.size());
-      for (const int32_t id : claim.resource_ids) rows.push_back(first.by_id.at(id));
-      return rows;
-    }
-    std::vector<store::TaskRow> rows = store::tasks::InsertMany(txn, values);
-    std::vector<int32_t> ids;
-    ids.reserve(rows.size());
-    for (const store::TaskRow& row : rows) ids.push_back(row.int32(model::kTaskId));
-    store::request_ids::RecordResources(txn, request.request_id(), kMethod, ids);
-    store::request_ids::DeleteExpired(txn, /*limit=*/10);
-    return rows;
+    return CreateOnce(
+        txn, request.request_id(), "BatchCreateTasks", fingerprint,
+        [&] { return store::tasks::InsertMany(txn, values); },
+        [&](const std::vector<int32_t>& ids) {
+          FoundTasks first = FindTasks(txn, ids);
+          if (!first.missing.empty()) {
+            throw StatusError(NotFoundStatus(Resource::kTask, first.missing));
+          }
+          std::vector<store::TaskRow> rows;
+          rows.reserve(ids.size());
+          for (const int32_t id : ids) rows.push_back(first.by_id.at(id));
+          return rows;
+        });
   });
 }
 

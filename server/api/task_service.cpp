@@ -72,7 +72,8 @@ store::TaskRow CreateOne(db::Session& session, const v1::CreateTaskRequest& requ
     return CreateOnce(
         txn, request.request_id(), "CreateTask", fingerprint,
         [&] { return store::tasks::Insert(txn, values); },
-        [&](int32_t id) {
+        [&](const std::vector<int32_t>& ids) {
+          const int32_t id = ids.at(0);
           std::optional<store::TaskRow> first = store::tasks::Find(txn, id);
           if (!first) {
             ThrowNotFound(Resource::kTask, id, "(created by this request_id and since deleted)");

@@ -1,6 +1,6 @@
 #include "api/watch_stream.hpp"
 
-#include <cstdlib>
+#include <cstdint>
 
 #include "api/database_errors.hpp"
 #include "api/rpc_status.hpp"
@@ -117,7 +117,9 @@ void WatchStream::RetryReadLater() {
   }
   // read_in_flight_ stays set: the timer's read is the one in flight.
   retry_ = std::make_unique<boost::asio::steady_timer>(
-      hub_.timers(), kReadRetryDelay + std::chrono::milliseconds(std::rand() % 50));
+      // Spread over 50 ms, so that streams refused together do not return together.
+      hub_.timers(),
+      kReadRetryDelay + std::chrono::milliseconds(reinterpret_cast<uintptr_t>(this) / 64 % 50));
   retry_->async_wait([self = shared_from_this()](const boost::system::error_code& error) {
     {
       const std::lock_guard lock(self->mutex_);

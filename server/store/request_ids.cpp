@@ -14,19 +14,17 @@ constexpr db::Query kClaim{
     R"sql(INSERT INTO photoflow_request_ids (request_id, method, request_hash, resource_id)
 VALUES ($1::uuid, $2, $3, 0)
 ON CONFLICT (request_id, method) DO UPDATE
-  SET request_hash = EXCLUDED.request_hash, resource_id = 0, created_at = now()
+  SET request_hash = EXCLUDED.request_hash, resource_id = 0, resource_ids = NULL,
+      created_at = now()
   WHERE photoflow_request_ids.created_at < now() - interval '24 hours'
 RETURNING 1)sql",
     "request_id_claim"};
 
-constexpr db::Query kFind{R"sql(SELECT resource_id, request_hash,
+// Keys recorded before resource_ids existed hold their one id in resource_id.
+constexpr db::Query kFind{R"sql(SELECT request_hash,
   array_to_string(coalesce(resource_ids, ARRAY[resource_id]), ',') FROM photoflow_request_ids
 WHERE request_id = $1::uuid AND method = $2)sql",
                           "request_id_find"};
-
-constexpr db::Query kRecordResource{R"sql(UPDATE photoflow_request_ids SET resource_id = $3
-WHERE request_id = $1::uuid AND method = $2)sql",
-                                    "request_id_record_resource"};
 
 constexpr db::Query kRecordResources{R"sql(UPDATE photoflow_request_ids
 SET resource_id = $3, resource_ids = $4::integer[] WHERE request_id = $1::uuid AND method = $2)sql",
@@ -43,21 +41,14 @@ constexpr db::Query kDeleteExpired{
 Claim ClaimKey(db::Transaction& txn, const std::string& request_id, const std::string& method,
                const std::string& request_hash) {
   if (!txn.Exec(kClaim, request_id, method, request_hash).empty()) {
-    return {.claimed = true, .resource_id = 0, .resource_ids = {}, .request_hash = {}};
+    return {.claimed = true, .resource_ids = {}, .request_hash = {}};
   }
   const pqxx::result first = txn.Exec(kFind, request_id, method);
-  Claim claim{.claimed = false,
-              .resource_id = first.at(0)[0].as<int32_t>(),
-              .resource_ids = {},
-              .request_hash = first.at(0)[1].as<std::string>()};
-  std::stringstream ids(first.at(0)[2].as<std::string>());
+  Claim claim{
+      .claimed = false, .resource_ids = {}, .request_hash = first.at(0)[0].as<std::string>()};
+  std::stringstream ids(first.at(0)[1].as<std::string>());
   for (std::string id; std::getline(ids, id, ',');) claim.resource_ids.push_back(std::stoi(id));
   return claim;
-}
-
-void RecordResource(db::Transaction& txn, const std::string& request_id, const std::string& method,
-                    int32_t resource_id) {
-  txn.Exec(kRecordResource, request_id, method, resource_id);
 }
 
 void RecordResources(db::Transaction& txn, const std::string& request_id, const std::string& method,

@@ -12,8 +12,7 @@ namespace photoflow::store::request_ids {
 
 struct Claim {
   bool claimed = false;               // true: this call owns the key and creates the resource
-  int32_t resource_id = 0;            // when not claimed: what the first call created
-  std::vector<int32_t> resource_ids;  // ... all of it, for a batch (else {resource_id})
+  std::vector<int32_t> resource_ids;  // when not claimed: what the first call created, in order
   std::string request_hash;           // when not claimed: the first call's request fingerprint
 };
 
@@ -24,11 +23,8 @@ struct Claim {
 Claim ClaimKey(db::Transaction& txn, const std::string& request_id, const std::string& method,
                const std::string& request_hash);
 
-// Records what the claiming call created.
-void RecordResource(db::Transaction& txn, const std::string& request_id, const std::string& method,
-                    int32_t resource_id);
-
-// Records every resource a claiming batch call created, in request order.
+// Records what the claiming call created (one resource, or a batch's in
+// request order).
 void RecordResources(db::Transaction& txn, const std::string& request_id, const std::string& method,
                      const std::vector<int32_t>& resource_ids);
 

@@ -78,7 +78,8 @@ std::string ReadSql(const std::vector<std::string>& conditions) {
          "LATERAL (SELECT c.seq, c.task_id, c.operation, (extract(epoch FROM c.committed_at) * "
          "1000000)::bigint, old_image.*, new_image.* FROM photoflow_task_changes AS c LEFT JOIN "
          "LATERAL (" +
-         ImageSql("old_row", "old_etag", conditions) + ") AS old_image ON true LEFT JOIN LATERAL (" +
+         ImageSql("old_row", "old_etag", conditions) +
+         ") AS old_image ON true LEFT JOIN LATERAL (" +
          ImageSql("new_row", "new_etag", conditions) +
          ") AS new_image ON true WHERE c.seq > $1 ORDER BY c.seq LIMIT $2) AS c ON true "
          "WHERE s.id = 1 ORDER BY c.seq";

@@ -94,10 +94,11 @@ TEST_F(HttpAnnotationsTest, EveryRpcHasARuleFollowingAip127) {
     // Custom methods (AIP-136, batch methods AIP-231/233/235) on the tasks
     // collection: "/v1/tasks:batchGet" for BatchGetTasks; reads are GET
     // without a body, writes POST with body "*".
-    const std::map<std::string, std::string> custom = {
-        {"BatchGetTasks", "batchGet"},       {"BatchCreateTasks", "batchCreate"},
-        {"BatchDeleteTasks", "batchDelete"}, {"SummarizeBoard", "summarizeBoard"},
-        {"WatchTasks", "watch"}};
+    const std::map<std::string, std::string> custom = {{"BatchGetTasks", "batchGet"},
+                                                       {"BatchCreateTasks", "batchCreate"},
+                                                       {"BatchDeleteTasks", "batchDelete"},
+                                                       {"SummarizeBoard", "summarizeBoard"},
+                                                       {"WatchTasks", "watch"}};
     if (const auto verb = custom.find(name); verb != custom.end()) {
       const bool reads = name.rfind("BatchGet", 0) == 0 || name.rfind("Batch", 0) != 0;
       path = reads ? rule.get() : rule.post();
