@@ -11,7 +11,8 @@
 
 -- CreateTable
 CREATE TABLE "photoflow_task_changes" (
-    "seq" BIGSERIAL NOT NULL,
+    "id" BIGSERIAL NOT NULL,
+    "seq" BIGINT,
     "task_id" INTEGER NOT NULL,
     "operation" TEXT NOT NULL,
     "old_row" JSONB,
@@ -20,7 +21,7 @@ CREATE TABLE "photoflow_task_changes" (
     "new_etag" TEXT,
     "committed_at" TIMESTAMPTZ(6) NOT NULL DEFAULT clock_timestamp(),
 
-    CONSTRAINT "photoflow_task_changes_pkey" PRIMARY KEY ("seq")
+    CONSTRAINT "photoflow_task_changes_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -32,21 +33,25 @@ CREATE TABLE "photoflow_watch_state" (
     CONSTRAINT "photoflow_watch_state_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateIndex
+CREATE UNIQUE INDEX "photoflow_task_changes_seq_key" ON "photoflow_task_changes"("seq");
+
 INSERT INTO "photoflow_watch_state" ("id") VALUES (1);
 
 -- One log row per changed task row, written when the transaction commits (a
--- deferred constraint trigger) under a transaction-scoped advisory lock, so
--- that "seq" follows commit order: the next committer draws its number only
--- after this transaction is visible. OLD and NEW are the row as it was and
--- became at the change, xmin included (the etag). SECURITY DEFINER with the
--- migration's search_path: roles that write tasks need no right on the log.
+-- deferred constraint trigger). OLD and NEW are the row as it was and became
+-- at the change, xmin included (the etag). "id" is the order of writing, not
+-- of commit: the row's place in commit order, "seq", is given after it has
+-- committed, by photoflow_sequence_task_changes below. Writers take no lock
+-- and send no NOTIFY here (NOTIFY takes a database-wide lock until the commit
+-- is flushed), so that concurrent commits still share one WAL flush.
+-- SECURITY DEFINER with the migration's search_path: roles that write tasks
+-- need no right on the log.
 CREATE FUNCTION "photoflow_log_task_change"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
 BEGIN
-  PERFORM pg_advisory_xact_lock(7270736914)\x3B
   INSERT INTO "photoflow_task_changes" ("task_id", "operation", "old_row", "new_row", "old_etag", "new_etag")
   VALUES (coalesce(NEW."id", OLD."id"), TG_OP, to_jsonb(OLD), to_jsonb(NEW), OLD.xmin::text, NEW.xmin::text)\x3B
-  PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
   RETURN NULL\x3B
 END';
 
@@ -62,12 +67,10 @@ FOR EACH ROW EXECUTE FUNCTION "photoflow_log_task_change"();
 CREATE FUNCTION "photoflow_log_comment_change"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
 BEGIN
-  PERFORM pg_advisory_xact_lock(7270736914)\x3B
   INSERT INTO "photoflow_task_changes" ("task_id", "operation", "old_row", "new_row", "old_etag", "new_etag")
   SELECT t."id", ''UPDATE'', to_jsonb(t), to_jsonb(t), t.xmin::text, t.xmin::text
   FROM "Tasks" AS t
   WHERE t."id" = coalesce(NEW."task_id", OLD."task_id") AND t.xmin <> pg_current_xact_id()::xid\x3B
-  PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
   RETURN NULL\x3B
 END';
 
@@ -92,12 +95,45 @@ CREATE TRIGGER "photoflow_lock_comment_task"
 AFTER INSERT OR UPDATE OR DELETE ON "task_comments"
 FOR EACH ROW EXECUTE FUNCTION "photoflow_lock_comment_task"();
 
+-- The sequencer: numbers the changes that have committed since its last run
+-- ("seq", without gaps) in the order they were written, then NOTIFYs the
+-- servers' listeners. Any server may run it, one at a time: a second caller
+-- waits for the advisory lock, or gets -1 at once unless "wait_for_lock".
+-- Each statement of a run
+-- sees every run before it, so a change that commits later never gets a
+-- lower number. For one task this is commit order: a change of a task waits
+-- for the row lock of the change before it, which was written before that
+-- committed. Returns how many changes it numbered.
+CREATE FUNCTION "photoflow_sequence_task_changes"("max_changes" INTEGER, "wait_for_lock" BOOLEAN) RETURNS BIGINT
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
+DECLARE
+  "last_seq" BIGINT\x3B
+  "numbered" BIGINT\x3B
+BEGIN
+  IF "wait_for_lock" THEN
+    PERFORM pg_advisory_xact_lock(7270736914)\x3B
+  ELSIF NOT pg_try_advisory_xact_lock(7270736914) THEN
+    RETURN -1\x3B
+  END IF\x3B
+  SELECT greatest(s."pruned_through", (SELECT max(c."seq") FROM "photoflow_task_changes" AS c))
+  INTO "last_seq" FROM "photoflow_watch_state" AS s WHERE s."id" = 1\x3B
+  UPDATE "photoflow_task_changes" AS c SET "seq" = "last_seq" + p."position"
+  FROM (SELECT w."id", row_number() OVER (ORDER BY w."id") AS "position"
+        FROM (SELECT "id" FROM "photoflow_task_changes" WHERE "seq" IS NULL
+              ORDER BY "id" LIMIT "max_changes") AS w) AS p
+  WHERE c."id" = p."id"\x3B
+  GET DIAGNOSTICS "numbered" = ROW_COUNT\x3B
+  IF "numbered" > 0 THEN
+    PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
+  END IF\x3B
+  RETURN "numbered"\x3B
+END';
+
 -- Row triggers do not see TRUNCATE: a new epoch tells every watcher that the
 -- log no longer describes the table, so their tokens expire.
 CREATE FUNCTION "photoflow_reset_task_changes"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
 BEGIN
-  PERFORM pg_advisory_xact_lock(7270736914)\x3B
   UPDATE "photoflow_watch_state" SET "epoch" = gen_random_uuid()\x3B
   PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
   RETURN NULL\x3B

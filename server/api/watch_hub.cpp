@@ -21,8 +21,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Changes per read of the log.
+// Changes per read of the log, and per run of the sequencer.
 constexpr int kFetchSize = 1000;
+constexpr int kSequenceSize = WatchHub::kSequenceSize;
 // Behind PgBouncer in transaction mode LISTEN does not work: the hub polls.
 constexpr std::chrono::milliseconds kPollWithoutListen{100};
 // While PostgreSQL is unreachable the hub retries this often, and ends the
@@ -149,6 +150,11 @@ WatchHub::Admission WatchHub::Register(const std::shared_ptr<WatchStream>& strea
                        [](const auto& a, const auto& b) { return a->peer() < b->peer(); }),
       stream);
   ++filters_[stream->filter()];
+  if (streams_.size() == 1) {
+    // The hub waited for the poll interval: from now on it runs every batch window.
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = write(wake_fd_, &one, sizeof one);
+  }
   // Every change after head_ reaches the stream through Deliver; before the
   // hub has read anything, MissedLive will tell it where the hub starts.
   stream->JoinAt(std::max<int64_t>(head_, 0));
@@ -200,7 +206,20 @@ void WatchHub::Loop() {
         in_outage_ = false;
         logger_.Info("watch_reconnected");
       }
-      Fetch();
+      // Number what has committed (unless another server is at it: its
+      // NOTIFY will say when), then read it. Our own NOTIFY is in libpq once
+      // the run has returned: the read covers it, as it covers any other
+      // server's run that committed before it.
+      const int64_t numbered = Run([](db::Transaction& txn) {
+        return store::changes::Sequence(txn, kSequenceSize, store::changes::Contention::kSkip);
+      });
+      last_sequence_ = Clock::now();
+      const bool notified = DrainNotifications() || notified_;
+      notified_ = false;
+      if (numbered > 0 || notified || !listener_->receiver ||
+          last_sequence_ - last_fetch_ >= options_.poll_interval) {
+        Fetch();
+      }
       const Clock::time_point now = Clock::now();
       if (now - last_bookmarks >= kBookmarkCheck) {
         last_bookmarks = now;
@@ -279,31 +298,41 @@ void WatchHub::Connect() {
   }
 }
 
+bool WatchHub::DrainNotifications() {
+  // Throws pqxx::broken_connection when the server went away.
+  return listener_->receiver && listener_->connection->get_notifs() > 0;
+}
+
 bool WatchHub::Wait() {
   const int socket = listener_->receiver ? listener_->connection->sock() : -1;
-  // Notifications that arrived during the last statement wait in libpq already.
-  if (socket >= 0 && listener_->connection->get_notifs() > 0) return true;
-  pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {socket, POLLIN, 0}};
-  const std::chrono::milliseconds timeout =
-      socket >= 0 ? options_.poll_interval : std::min(options_.poll_interval, kPollWithoutListen);
-  poll(fds, socket >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  bool live = false;
+  {
+    const std::lock_guard lock(mutex_);
+    live = !streams_.empty();
+  }
+  // With streams to feed, the hub numbers and reads the log once per batch
+  // window: what commits within it goes out together, in fewer and larger
+  // writes to each stream. Without, it waits for another server's NOTIFY
+  // and numbers what the Prisma app and psql write once per poll interval.
+  const std::chrono::milliseconds interval =
+      live ? options_.batch_window
+           : (socket >= 0 ? options_.poll_interval
+                          : std::min(options_.poll_interval, kPollWithoutListen));
+  const auto wait = last_sequence_ + interval - Clock::now();
+  // Notifications that arrived during the last statements wait in libpq.
+  notified_ = DrainNotifications();
+  if (!notified_ && wait > Clock::duration::zero()) {
+    pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {socket, POLLIN, 0}};
+    poll(fds, socket >= 0 ? 2 : 1,
+         static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count()));
+  }
   uint64_t count = 0;
   [[maybe_unused]] const ssize_t drained = read(wake_fd_, &count, sizeof count);
   {
     const std::lock_guard lock(mutex_);
     if (stopping_) return false;
   }
-  // Throws pqxx::broken_connection when the server went away.
-  if (socket >= 0) listener_->connection->get_notifs();
-  // Under load, gather what commits within the batch window into one read
-  // (and one write per stream); an isolated change is read at once.
-  const auto wait = last_fetch_ + options_.batch_window - Clock::now();
-  if (wait > Clock::duration::zero()) {
-    pollfd wake{wake_fd_, POLLIN, 0};
-    poll(&wake, 1, static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count()));
-    const std::lock_guard lock(mutex_);
-    if (stopping_) return false;
-  }
+  notified_ = DrainNotifications() || notified_;
   return true;
 }
 

@@ -26,8 +26,10 @@ namespace photoflow::api::watch {
 
 class WatchStream;
 
-// One per server: listens for the change log's notifications on a
-// connection of its own, reads each new stretch of the log once on it
+// One per server: numbers the change log's new changes in commit order
+// (store::changes::Sequence, one server at a time), listens for the
+// notifications of other servers' runs on a connection of its own, reads
+// each new stretch of the log once on it
 // (testing every image against the filter of every stream at once, in SQL)
 // and fans the events out to the live streams. Also prunes the log and sends
 // bookmarks. Its loop runs on a thread of its own and blocks on PostgreSQL;
@@ -53,6 +55,8 @@ class WatchHub {
   // filter's values are parameters of the hub's read, of which PostgreSQL
   // takes 65,535 at most; a filter has up to 50).
   static constexpr size_t kMaxDistinctFilters = 500;
+  // Changes one run of the sequencer numbers at most.
+  static constexpr int kSequenceSize = 10'000;
 
   enum class Admission { kAdmitted, kStopping, kTooManyFilters };
   // The caller ends a stream that was not admitted: UNAVAILABLE when
@@ -71,8 +75,12 @@ class WatchHub {
   template <typename Work>
   auto Run(Work&& work);
   void Loop();
-  // Waits for a notification, the poll interval, or Stop; false on Stop.
+  // Waits for the next run of the sequencer (the batch window while there
+  // are streams, else the poll interval), a notification, or Stop; false on
+  // Stop.
   bool Wait();
+  // Whether notifications had arrived (they are consumed).
+  bool DrainNotifications();
   void Connect();
   // Reads the log from head_ until it has caught up, delivering as it goes.
   void Fetch();
@@ -102,6 +110,8 @@ class WatchHub {
   int wake_fd_ = -1;                    // an eventfd: Stop wakes the loop
   std::chrono::steady_clock::time_point last_prune_;
   std::chrono::steady_clock::time_point last_fetch_;
+  std::chrono::steady_clock::time_point last_sequence_;
+  bool notified_ = false;  // Wait saw a notification
   std::chrono::steady_clock::time_point outage_since_;
   bool in_outage_ = false;
   std::thread thread_;

@@ -8,11 +8,12 @@ namespace photoflow::api::watch {
 
 // WatchTasks' settings (PHOTOFLOW_WATCH_*, config/config.cpp).
 struct WatchOptions {
-  // How often the hub reads the log without a notification (a safety net:
-  // notifications sent while its LISTEN connection was down are lost).
+  // Without streams, how often the hub numbers new changes and reads the log
+  // (other servers' runs NOTIFY it sooner).
   std::chrono::milliseconds poll_interval{1000};
-  // The log is read at most once per this (under load): changes committed
-  // within it go out together, in fewer and larger writes to each stream.
+  // With streams, the hub numbers and reads the log once per this: changes
+  // committed within it go out together, in fewer and larger writes to each
+  // stream.
   std::chrono::milliseconds batch_window{10};
   // An idle stream gets a CURRENT event with a newer token this often.
   std::chrono::milliseconds bookmark_interval{10000};

@@ -168,6 +168,14 @@ void WatchStream::Read(db::ConnectionPool::Lease& lease) {
 // Where the stream starts: the log's position now (a new view), or the
 // token's, which must still be in the log.
 void WatchStream::ReadStart(db::Session& session) {
+  // What committed before now gets its number first: a new view's starting
+  // position then covers what its initial state shows (else those changes
+  // would follow its CURRENT again), and a resumed stream's CURRENT comes
+  // after every change committed before it asked.
+  session.WriteStatement([](db::Transaction& txn) {
+    return store::changes::Sequence(txn, WatchHub::kSequenceSize,
+                                    store::changes::Contention::kWait);
+  });
   const store::changes::LogState state =
       session.ReadStatement([](db::Transaction& txn) { return store::changes::ReadState(txn); });
   const std::lock_guard lock(mutex_);

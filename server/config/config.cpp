@@ -115,16 +115,17 @@ constexpr Setting kSettings[] = {
        config.watch_buffer_events = ParseWholeNumber(name, value, 10, 10'000'000);
      }},
     {"PHOTOFLOW_WATCH_POLL_INTERVAL", "--watch-poll-interval", "SECONDS", "1", "",
-     "How often the server reads the change log without a notification (notifications sent "
-     "while its LISTEN connection was down are lost).",
+     "How often a server without WatchTasks streams numbers new changes in the change log and "
+     "reads it without a notification.",
      [](Config& config, std::string_view name, const std::string& value) {
        config.watch_poll_interval = ParseSeconds(name, value, 0.01, 60);
      }},
     {"PHOTOFLOW_WATCH_BATCH_WINDOW", "--watch-batch-window", "SECONDS", "0.01", "",
-     "Under load the server reads the change log at most this often: changes committed within "
-     "it reach each WatchTasks stream in one write. 0 reads on every notification.",
+     "While a server has WatchTasks streams it numbers new changes and reads the change log this "
+     "often: what commits within it reaches each stream in one write. Lower is sooner, at one "
+     "small statement per window.",
      [](Config& config, std::string_view name, const std::string& value) {
-       config.watch_batch_window = ParseSeconds(name, value, 0, 1);
+       config.watch_batch_window = ParseSeconds(name, value, 0.001, 1);
      }},
     {"PHOTOFLOW_WATCH_BOOKMARK_INTERVAL", "--watch-bookmark-interval", "SECONDS", "10", "",
      "An idle WatchTasks stream gets a CURRENT event with a newer resume token this often.",

@@ -27,7 +27,8 @@ FROM photoflow_watch_state WHERE id = 1)sql",
 // Chunks from the oldest change, so that a run with nothing to prune reads
 // one page of the primary key, not the table.
 constexpr db::Query kPrune{R"sql(WITH doomed AS (
-  SELECT seq FROM (SELECT seq, committed_at FROM photoflow_task_changes ORDER BY seq LIMIT $3) AS oldest
+  SELECT seq FROM (SELECT seq, committed_at FROM photoflow_task_changes WHERE seq IS NOT NULL
+                   ORDER BY seq LIMIT $3) AS oldest
   WHERE committed_at < now() - $1 * interval '1 millisecond'
      OR seq <= (SELECT max(seq) FROM photoflow_task_changes) - $2),
 deleted AS (DELETE FROM photoflow_task_changes WHERE seq IN (SELECT seq FROM doomed) RETURNING seq)
@@ -35,6 +36,11 @@ UPDATE photoflow_watch_state SET pruned_through = greatest(pruned_through, (SELE
 WHERE id = 1 AND EXISTS (SELECT FROM deleted)
 RETURNING (SELECT count(*) FROM deleted))sql",
                            "task_changes_prune"};
+
+// Numbers what has committed since the last run, on any server (the
+// migration's function: one run at a time).
+constexpr db::Query kSequence{"SELECT photoflow_sequence_task_changes($1, $2)",
+                              "task_changes_sequence"};
 
 // The columns of one image, read from its JSON as a "Tasks" row, and whether
 // it matches each condition; no row when the image is NULL.
@@ -110,6 +116,10 @@ ChangeBatch Read(db::Transaction& txn, int64_t after_seq, int limit,
     batch.changes.push_back(std::move(change));
   }
   return batch;
+}
+
+int64_t Sequence(db::Transaction& txn, int max_changes, Contention contention) {
+  return txn.Exec(kSequence, max_changes, contention == Contention::kWait).at(0)[0].as<int64_t>();
 }
 
 int64_t Prune(db::Transaction& txn, std::chrono::milliseconds max_age, int64_t max_rows,

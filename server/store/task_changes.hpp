@@ -41,7 +41,8 @@ struct ChangeBatch {
   std::vector<Change> changes;  // in seq order
 };
 
-// The listener's channel: the triggers NOTIFY it (without payload).
+// The listener's channel: the sequencer NOTIFYs it (without payload) when it
+// has numbered changes, and TRUNCATE when it starts a new epoch.
 inline constexpr const char* kChannel = "photoflow_task_changes";
 
 LogState ReadState(db::Transaction& txn);
@@ -57,7 +58,16 @@ ChangeBatch Read(db::Transaction& txn, int64_t after_seq, int limit,
 // The statement Read runs (exposed so that tests can EXPLAIN it).
 std::string ReadSql(const std::vector<std::string>& conditions);
 
-// Deletes up to `chunk` of the oldest changes that are older than `max_age`
+// Gives up to `max_changes` committed changes their place in the log (seq),
+// in the order they were written: until then no reader sees them. One run
+// at a time, on any server: kWait waits for a run in progress (and then
+// numbers what that one had not seen), kSkip returns -1 at once (the run in
+// progress will NOTIFY what it numbers). Returns how many it numbered. Run
+// it in a transaction of its own: its numbers are visible once that commits.
+enum class Contention { kWait, kSkip };
+int64_t Sequence(db::Transaction& txn, int max_changes, Contention contention);
+
+// Deletes up to `chunk` of the oldest numbered changes that are older than `max_age`
 // or beyond the newest `max_rows`, and moves pruned_through past them, in one
 // statement. Returns how many went.
 int64_t Prune(db::Transaction& txn, std::chrono::milliseconds max_age, int64_t max_rows,

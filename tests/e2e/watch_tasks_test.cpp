@@ -130,6 +130,42 @@ TEST_F(WatchTasksTest, ACommentNeverLogsAnOlderTask) {
   EXPECT_EQ(events[1].task().amount_of_comments(), 1);
 }
 
+// The log numbers a change once it has committed: one written before
+// another but committed after it comes after it, and a token taken in
+// between does not skip it (writers take no lock across their commit).
+TEST_F(WatchTasksTest, AChangeWrittenFirstButCommittedLastComesLast) {
+  const v1::Task first = CreateTask(SampleTask("First"));
+  const v1::Task second = CreateTask(SampleTask("Second"));
+  WatchClient watch(server_.tasks(), WatchRequest());
+  ASSERT_EQ(watch.TakeUntil(IsCurrent).size(), 3U);
+  auto slow_connection = schema_.Connect();
+  pqxx::work slow(*slow_connection);
+  slow.exec("UPDATE \"Tasks\" SET status = 'Slow' WHERE id = " + std::to_string(first.id()));
+  slow.exec("SET CONSTRAINTS ALL IMMEDIATE");  // its log row is written now
+  Psql("UPDATE \"Tasks\" SET status = 'Quick' WHERE id = " + std::to_string(second.id()));
+  const std::vector<v1::TaskEvent> quick = watch.Take(1);
+  ASSERT_EQ(quick.size(), 1U);
+  EXPECT_EQ(quick[0].task().status(), "Quick");
+  slow.commit();
+  const std::vector<v1::TaskEvent> late = watch.Take(1);
+  ASSERT_EQ(late.size(), 1U);
+  EXPECT_EQ(late[0].task().status(), "Slow");
+
+  auto connection = schema_.Connect();
+  pqxx::nontransaction check(*connection);
+  const pqxx::row order = check.exec1(
+      "SELECT s.id < q.id, s.seq > q.seq FROM photoflow_task_changes AS s, "
+      "photoflow_task_changes AS q WHERE s.new_row->>'status' = 'Slow' AND "
+      "q.new_row->>'status' = 'Quick'");
+  EXPECT_TRUE(order[0].as<bool>()) << "the slow change was written first";
+  EXPECT_TRUE(order[1].as<bool>()) << "and numbered after the quick one";
+
+  WatchClient resumed(server_.tasks(), WatchRequest("", quick[0].resume_token()));
+  const std::vector<v1::TaskEvent> events = resumed.TakeUntil(IsCurrent);
+  ASSERT_EQ(events.size(), 2U) << "the slow change, then CURRENT";
+  EXPECT_EQ(events[0].task().status(), "Slow");
+}
+
 TEST_F(WatchTasksTest, AFilterIsAViewThatTasksEnterAndLeave) {
   const v1::Task ready = CreateTask(SampleTask("Ready"));
   v1::Task other = SampleTask("Other");
