@@ -98,7 +98,8 @@ FOR EACH ROW EXECUTE FUNCTION "photoflow_lock_comment_task"();
 -- The sequencer: numbers the changes that have committed since its last run
 -- ("seq", without gaps) in the order they were written, then NOTIFYs the
 -- servers' listeners. Any server may run it, one at a time: a second caller
--- waits for the advisory lock, or gets -1 at once unless "wait_for_lock".
+-- waits for the advisory lock (one per log, so per schema), or gets -1 at
+-- once unless "wait_for_lock".
 -- Each statement of a run
 -- sees every run before it, so a change that commits later never gets a
 -- lower number. For one task this is commit order: a change of a task waits
@@ -111,8 +112,8 @@ DECLARE
   "numbered" BIGINT\x3B
 BEGIN
   IF "wait_for_lock" THEN
-    PERFORM pg_advisory_xact_lock(7270736914)\x3B
-  ELSIF NOT pg_try_advisory_xact_lock(7270736914) THEN
+    PERFORM pg_advisory_xact_lock(727073691, ''"photoflow_task_changes"''::regclass::oid::integer)\x3B
+  ELSIF NOT pg_try_advisory_xact_lock(727073691, ''"photoflow_task_changes"''::regclass::oid::integer) THEN
     RETURN -1\x3B
   END IF\x3B
   SELECT greatest(s."pruned_through", (SELECT max(c."seq") FROM "photoflow_task_changes" AS c))

@@ -348,6 +348,28 @@ void WatchHub::Fetch() {
       from = head_;
       epoch = epoch_;
     }
+    if (filters.empty()) {
+      // No stream to feed: where the log stands is all the hub needs.
+      const store::changes::LogState state =
+          Run([](db::Transaction& txn) { return store::changes::ReadState(txn); });
+      if (state.epoch != epoch) {
+        {
+          const std::lock_guard lock(mutex_);
+          head_ = -1;
+        }
+        Connect();
+        return;
+      }
+      std::vector<std::shared_ptr<WatchStream>> streams;
+      {
+        const std::lock_guard lock(mutex_);
+        head_ = std::max(head_, state.head);
+        streams = streams_;
+      }
+      // Streams that registered since: they read this stretch themselves.
+      for (const auto& stream : streams) stream->MissedLive(state.head);
+      return;
+    }
     std::vector<std::string> conditions;
     std::vector<std::string> parameters;
     for (const std::string& filter : filters) {

@@ -239,7 +239,9 @@ TEST_F(WatchTasksTest, ATokenOutsideTheLogIsExpiredWithItsReason) {
     token = initial.back().resume_token();
   }
   Update(task.id(), [](v1::Task& t) { t.set_status("Editing"); }, {"status"});
-  // What the pruner does once the change is older than the retention.
+  // What the pruner does once the change is older than the retention (it
+  // prunes numbered changes only: number this one first, as the hub would).
+  Psql("SELECT photoflow_sequence_task_changes(10000, true)");
   Psql(
       "UPDATE photoflow_watch_state SET pruned_through = (SELECT max(seq) FROM "
       "photoflow_task_changes)");
