@@ -24,8 +24,6 @@ using Clock = std::chrono::steady_clock;
 // Changes per read of the log, and per run of the sequencer.
 constexpr int kFetchSize = 1000;
 constexpr int kSequenceSize = WatchHub::kSequenceSize;
-// Behind PgBouncer in transaction mode LISTEN does not work: the hub polls.
-constexpr std::chrono::milliseconds kPollWithoutListen{100};
 // While PostgreSQL is unreachable the hub retries this often, and ends the
 // streams once this long has passed (their clients resume elsewhere or later).
 constexpr std::chrono::milliseconds kReconnectDelay{500};
@@ -213,11 +211,12 @@ void WatchHub::Loop() {
       const int64_t numbered = Run([](db::Transaction& txn) {
         return store::changes::Sequence(txn, kSequenceSize, store::changes::Contention::kSkip);
       });
-      last_sequence_ = Clock::now();
+      // A full run leaves more behind it: the next one comes at once.
+      last_sequence_ = numbered == kSequenceSize ? Clock::time_point() : Clock::now();
       const bool notified = DrainNotifications() || notified_;
       notified_ = false;
       if (numbered > 0 || notified || !listener_->receiver ||
-          last_sequence_ - last_fetch_ >= options_.poll_interval) {
+          Clock::now() - last_fetch_ >= options_.poll_interval) {
         Fetch();
       }
       const Clock::time_point now = Clock::now();
@@ -304,20 +303,18 @@ bool WatchHub::DrainNotifications() {
 }
 
 bool WatchHub::Wait() {
-  const int socket = listener_->receiver ? listener_->connection->sock() : -1;
   bool live = false;
   {
     const std::lock_guard lock(mutex_);
     live = !streams_.empty();
   }
   // With streams to feed, the hub numbers and reads the log once per batch
-  // window: what commits within it goes out together, in fewer and larger
-  // writes to each stream. Without, it waits for another server's NOTIFY
-  // and numbers what the Prisma app and psql write once per poll interval.
-  const std::chrono::milliseconds interval =
-      live ? options_.batch_window
-           : (socket >= 0 ? options_.poll_interval
-                          : std::min(options_.poll_interval, kPollWithoutListen));
+  // window (what commits within it goes out together, in fewer and larger
+  // writes to each stream), and at once when another server's run has
+  // numbered something. Without, it numbers what the Prisma app and psql
+  // write once per poll interval, and other servers' runs can wait.
+  const std::chrono::milliseconds interval = live ? options_.batch_window : options_.poll_interval;
+  const int socket = live && listener_->receiver ? listener_->connection->sock() : -1;
   const auto wait = last_sequence_ + interval - Clock::now();
   // Notifications that arrived during the last statements wait in libpq.
   notified_ = DrainNotifications();
