@@ -13,6 +13,7 @@
 CREATE TABLE "photoflow_task_changes" (
     "id" BIGSERIAL NOT NULL,
     "seq" BIGINT,
+    "xact" xid8 NOT NULL DEFAULT pg_current_xact_id(),
     "task_id" INTEGER NOT NULL,
     "operation" TEXT NOT NULL,
     "old_row" JSONB,
@@ -96,21 +97,25 @@ AFTER INSERT OR UPDATE OR DELETE ON "task_comments"
 FOR EACH ROW EXECUTE FUNCTION "photoflow_lock_comment_task"();
 
 -- The sequencer: numbers the changes that have committed since its last run
--- ("seq", without gaps) in the order they were written, then NOTIFYs the
--- servers' listeners. Any server may run it, one at a time: a second caller
--- waits for the advisory lock (one per log, so per schema), or gets -1 at
--- once unless "wait_for_lock".
--- Each statement of a run
--- sees every run before it, so a change that commits later never gets a
--- lower number. For one task this is commit order: a change of a task waits
--- for the row lock of the change before it, which was written before that
--- committed. Returns how many changes it numbered.
+-- ("seq", without gaps), a transaction's changes together and in the order
+-- they were written, transactions in the order of their first change, then
+-- NOTIFYs the servers' listeners. Any server may run it, one at a time: a
+-- second caller waits for the advisory lock (one per log, so per schema, for
+-- 5 s at most), or gets -1 at once unless "wait_for_lock". Each statement of
+-- a run sees every run before it (READ COMMITTED), so a change that commits
+-- later never gets a lower number. For one task this is commit order: a
+-- change of a task waits for the row lock of the change before it, so it is
+-- written after that one committed. "max_changes" NULL numbers them all.
+-- Returns how many changes it numbered.
 CREATE FUNCTION "photoflow_sequence_task_changes"("max_changes" INTEGER, "wait_for_lock" BOOLEAN) RETURNS BIGINT
-LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT SET lock_timeout = '5s' AS E'
 DECLARE
   "last_seq" BIGINT\x3B
   "numbered" BIGINT\x3B
 BEGIN
+  IF current_setting(''transaction_isolation'') <> ''read committed'' THEN
+    RAISE EXCEPTION ''photoflow_sequence_task_changes needs READ COMMITTED, not %'', current_setting(''transaction_isolation'')\x3B
+  END IF\x3B
   IF "wait_for_lock" THEN
     PERFORM pg_advisory_xact_lock(727073691, ''"photoflow_task_changes"''::regclass::oid::integer)\x3B
   ELSIF NOT pg_try_advisory_xact_lock(727073691, ''"photoflow_task_changes"''::regclass::oid::integer) THEN
@@ -118,10 +123,14 @@ BEGIN
   END IF\x3B
   SELECT greatest(s."pruned_through", (SELECT max(c."seq") FROM "photoflow_task_changes" AS c))
   INTO "last_seq" FROM "photoflow_watch_state" AS s WHERE s."id" = 1\x3B
+  IF "last_seq" IS NULL THEN
+    RAISE EXCEPTION ''photoflow_watch_state has no row 1''\x3B
+  END IF\x3B
   UPDATE "photoflow_task_changes" AS c SET "seq" = "last_seq" + p."position"
-  FROM (SELECT w."id", row_number() OVER (ORDER BY w."id") AS "position"
-        FROM (SELECT "id" FROM "photoflow_task_changes" WHERE "seq" IS NULL
-              ORDER BY "id" LIMIT "max_changes") AS w) AS p
+  FROM (SELECT w."id", row_number() OVER (ORDER BY w."first_id", w."id") AS "position"
+        FROM (SELECT "id", min("id") OVER (PARTITION BY "xact") AS "first_id"
+              FROM "photoflow_task_changes" WHERE "seq" IS NULL) AS w
+        ORDER BY w."first_id", w."id" LIMIT "max_changes") AS p
   WHERE c."id" = p."id"\x3B
   GET DIAGNOSTICS "numbered" = ROW_COUNT\x3B
   IF "numbered" > 0 THEN
@@ -131,10 +140,16 @@ BEGIN
 END';
 
 -- Row triggers do not see TRUNCATE: a new epoch tells every watcher that the
--- log no longer describes the table, so their tokens expire.
+-- log no longer describes the table, so their tokens expire. What committed
+-- before (TRUNCATE waited for every writer) is numbered first, in the old
+-- epoch, so that no change from before it follows a new epoch's start (the
+-- sequencer needs READ COMMITTED: in another level that is left to chance).
 CREATE FUNCTION "photoflow_reset_task_changes"() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS E'
 BEGIN
+  IF current_setting(''transaction_isolation'') = ''read committed'' THEN
+    PERFORM "photoflow_sequence_task_changes"(NULL, true)\x3B
+  END IF\x3B
   UPDATE "photoflow_watch_state" SET "epoch" = gen_random_uuid()\x3B
   PERFORM pg_notify(''photoflow_task_changes'', '''')\x3B
   RETURN NULL\x3B

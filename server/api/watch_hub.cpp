@@ -24,6 +24,8 @@ using Clock = std::chrono::steady_clock;
 // Changes per read of the log, and per run of the sequencer.
 constexpr int kFetchSize = 1000;
 constexpr int kSequenceSize = WatchHub::kSequenceSize;
+// Runs of the sequencer that find another in progress this long get a warning.
+constexpr std::chrono::seconds kSequencerStuck{10};
 // While PostgreSQL is unreachable the hub retries this often, and ends the
 // streams once this long has passed (their clients resume elsewhere or later).
 constexpr std::chrono::milliseconds kReconnectDelay{500};
@@ -207,12 +209,16 @@ void WatchHub::Loop() {
       // Number what has committed (unless another server is at it: its
       // NOTIFY will say when), then read it. Our own NOTIFY is in libpq once
       // the run has returned: the read covers it, as it covers any other
-      // server's run that committed before it.
-      const int64_t numbered = Run([](db::Transaction& txn) {
-        return store::changes::Sequence(txn, kSequenceSize, store::changes::Contention::kSkip);
-      });
-      // A full run leaves more behind it: the next one comes at once.
-      last_sequence_ = numbered == kSequenceSize ? Clock::time_point() : Clock::now();
+      // server's run that committed before it. Woken by another server's
+      // run before the batch window is over, the hub only reads: else the
+      // servers' runs would wake each other back to back.
+      int64_t numbered = 0;
+      if (Clock::now() >= next_sequence_) {
+        numbered = Run([](db::Transaction& txn) {
+          return store::changes::Sequence(txn, kSequenceSize, store::changes::Contention::kSkip);
+        });
+        NoteSequencerRun(numbered);
+      }
       const bool notified = DrainNotifications() || notified_;
       notified_ = false;
       if (numbered > 0 || notified || !listener_->receiver ||
@@ -273,6 +279,7 @@ void WatchHub::Connect() {
         std::make_unique<Listener::Receiver>(*listener->connection, store::changes::kChannel);
   }
   listener_ = std::move(listener);
+  last_fetch_ = {};  // what other servers numbered while this one was away: read it now
   const store::changes::LogState state =
       Run([](db::Transaction& txn) { return store::changes::ReadState(txn); });
   std::vector<std::shared_ptr<WatchStream>> streams;
@@ -297,6 +304,27 @@ void WatchHub::Connect() {
   }
 }
 
+void WatchHub::NoteSequencerRun(int64_t numbered) {
+  const Clock::time_point now = Clock::now();
+  last_sequence_ = now;
+  // A full run leaves more behind it: the next one comes at once.
+  next_sequence_ = numbered == kSequenceSize ? now : now + options_.poll_interval;
+  if (numbered >= 0) {
+    sequencer_busy_since_.reset();
+  } else if (!sequencer_busy_since_) {
+    sequencer_busy_since_ = now;
+  } else if (now - *sequencer_busy_since_ >= kSequencerStuck) {
+    // Every run since found another in progress: a session holds the
+    // sequencer's lock (a transaction left open in psql?), and no change
+    // reaches any watcher meanwhile.
+    logger_.Warn(
+        "watch_sequencer_busy",
+        {{"seconds",
+          std::chrono::duration_cast<std::chrono::seconds>(now - *sequencer_busy_since_).count()}});
+    sequencer_busy_since_ = now;
+  }
+}
+
 bool WatchHub::DrainNotifications() {
   // Throws pqxx::broken_connection when the server went away.
   return listener_->receiver && listener_->connection->get_notifs() > 0;
@@ -313,9 +341,9 @@ bool WatchHub::Wait() {
   // writes to each stream), and at once when another server's run has
   // numbered something. Without, it numbers what the Prisma app and psql
   // write once per poll interval, and other servers' runs can wait.
-  const std::chrono::milliseconds interval = live ? options_.batch_window : options_.poll_interval;
   const int socket = live && listener_->receiver ? listener_->connection->sock() : -1;
-  const auto wait = last_sequence_ + interval - Clock::now();
+  if (live) next_sequence_ = std::min(next_sequence_, last_sequence_ + options_.batch_window);
+  const auto wait = next_sequence_ - Clock::now();
   // Notifications that arrived during the last statements wait in libpq.
   notified_ = DrainNotifications();
   if (!notified_ && wait > Clock::duration::zero()) {

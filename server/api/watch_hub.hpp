@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +82,9 @@ class WatchHub {
   bool Wait();
   // Whether notifications had arrived (they are consumed).
   bool DrainNotifications();
+  // Schedules the next run after one that numbered `numbered` (-1: another
+  // server's was in progress), and warns when runs keep finding one.
+  void NoteSequencerRun(int64_t numbered);
   void Connect();
   // Reads the log from head_ until it has caught up, delivering as it goes.
   void Fetch();
@@ -110,7 +114,9 @@ class WatchHub {
   int wake_fd_ = -1;                    // an eventfd: Stop wakes the loop
   std::chrono::steady_clock::time_point last_prune_;
   std::chrono::steady_clock::time_point last_fetch_;
-  std::chrono::steady_clock::time_point last_sequence_;
+  std::chrono::steady_clock::time_point last_sequence_;  // the sequencer's last run
+  std::chrono::steady_clock::time_point next_sequence_;  // and its next, without streams
+  std::optional<std::chrono::steady_clock::time_point> sequencer_busy_since_;
   bool notified_ = false;  // Wait saw a notification
   std::chrono::steady_clock::time_point outage_since_;
   bool in_outage_ = false;

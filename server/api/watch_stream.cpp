@@ -172,10 +172,11 @@ void WatchStream::ReadStart(db::Session& session) {
   // position then covers what its initial state shows (else those changes
   // would follow its CURRENT again), and a resumed stream's CURRENT comes
   // after every change committed before it asked.
-  session.WriteStatement([](db::Transaction& txn) {
+  while (session.WriteStatement([](db::Transaction& txn) {
     return store::changes::Sequence(txn, WatchHub::kSequenceSize,
                                     store::changes::Contention::kWait);
-  });
+  }) == WatchHub::kSequenceSize) {
+  }
   const store::changes::LogState state =
       session.ReadStatement([](db::Transaction& txn) { return store::changes::ReadState(txn); });
   const std::lock_guard lock(mutex_);

@@ -25,12 +25,17 @@ FROM photoflow_watch_state WHERE id = 1)sql",
                                "task_changes_state"};
 
 // Chunks from the oldest change, so that a run with nothing to prune reads
-// one page of the primary key, not the table.
-constexpr db::Query kPrune{R"sql(WITH doomed AS (
-  SELECT seq FROM (SELECT seq, committed_at FROM photoflow_task_changes WHERE seq IS NOT NULL
-                   ORDER BY seq LIMIT $3) AS oldest
-  WHERE committed_at < now() - $1 * interval '1 millisecond'
-     OR seq <= (SELECT max(seq) FROM photoflow_task_changes) - $2),
+// one page of the index, not the table. Only a prefix of the numbered log
+// goes: a change is written (committed_at) before it is numbered, so an old
+// change may follow a younger one, and what is below pruned_through must be
+// gone.
+constexpr db::Query kPrune{R"sql(WITH oldest AS (
+  SELECT seq, committed_at < now() - $1 * interval '1 millisecond'
+              OR seq <= (SELECT max(seq) FROM photoflow_task_changes) - $2 AS expired
+  FROM photoflow_task_changes WHERE seq IS NOT NULL ORDER BY seq LIMIT $3),
+doomed AS (
+  SELECT seq FROM oldest
+  WHERE seq < coalesce((SELECT min(seq) FROM oldest WHERE NOT expired), 9223372036854775807)),
 deleted AS (DELETE FROM photoflow_task_changes WHERE seq IN (SELECT seq FROM doomed) RETURNING seq)
 UPDATE photoflow_watch_state SET pruned_through = greatest(pruned_through, (SELECT max(seq) FROM deleted))
 WHERE id = 1 AND EXISTS (SELECT FROM deleted)

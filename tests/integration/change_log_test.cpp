@@ -4,6 +4,7 @@
 // that has no number yet, and numbering goes on past what it pruned.
 #include <utility>  // before Boost.Asio: Boost 1.74 under C++20 needs it
 
+#include <future>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -84,15 +85,79 @@ TEST_F(ChangeLogTest, NumbersWhatHasCommittedInTheOrderItWasWritten) {
       session_->Read([](db::Transaction& txn) { return store::changes::ReadState(txn).head; }), 4);
 }
 
-TEST_F(ChangeLogTest, RunsOneAtATime) {
+TEST_F(ChangeLogTest, KeepsATransactionsChangesTogether) {
+  AddTask("one");
+  AddTask("two");
+  AddTask("three");
+  EXPECT_EQ(Sequence(), 3);
+  auto a_connection = schema_.Connect();
+  auto b_connection = schema_.Connect();
+  pqxx::work a(*a_connection);
+  pqxx::work b(*b_connection);
+  const auto write = [](pqxx::work& txn, const std::string& title) {
+    txn.exec("UPDATE \"Tasks\" SET status = 'Moved' WHERE task = '" + title + "'");
+    txn.exec("SET CONSTRAINTS ALL IMMEDIATE");  // its log row is written now
+  };
+  write(a, "one");
+  write(b, "two");
+  write(a, "three");  // written after b's, in a's transaction
+  b.commit();
+  a.commit();
+  EXPECT_EQ(Sequence(), 3);
+  EXPECT_EQ(Numbers(), "1,2,3,4,6,5") << "a's two changes together, in order of a's first";
+}
+
+TEST_F(ChangeLogTest, RunsOneAtATimeAndAWaiterSeesTheRunBefore) {
   AddTask("one");
   auto holder_connection = schema_.Connect();
   pqxx::work holder(*holder_connection);
-  holder.exec("SELECT photoflow_sequence_task_changes(10000, false)");  // uncommitted
+  EXPECT_EQ(holder.exec1("SELECT photoflow_sequence_task_changes(10000, false)")[0].as<int64_t>(),
+            1);
   EXPECT_EQ(Sequence(Contention::kSkip), -1) << "a run is in progress";
+  AddTask("two");
+  std::future<int64_t> waiter =
+      std::async(std::launch::async, [&] { return Sequence(Contention::kWait); });
+  // The waiter is queued on the lock (a condition PostgreSQL reports, not a pause).
+  while (schema_.QueryValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                            "classid = 727073691 AND objid = 'photoflow_task_changes'::regclass "
+                            "AND NOT granted") != "1") {
+    ASSERT_NE(waiter.wait_for(std::chrono::seconds(0)), std::future_status::ready)
+        << "the waiter did not wait";
+  }
+  holder.commit();
+  EXPECT_EQ(waiter.get(), 1) << "it numbers only what the run before it had not";
+  EXPECT_EQ(Numbers(), "1,2");
+}
+
+TEST_F(ChangeLogTest, WhatAnAbortedRunNumberedIsNumberedAgain) {
+  AddTask("one");
+  auto holder_connection = schema_.Connect();
+  pqxx::work holder(*holder_connection);
+  holder.exec("SELECT photoflow_sequence_task_changes(10000, false)");
   holder.abort();
-  EXPECT_EQ(Sequence(Contention::kWait), 1) << "what the aborted run numbered is numbered again";
+  EXPECT_EQ(Sequence(Contention::kWait), 1);
   EXPECT_EQ(Numbers(), "1");
+}
+
+TEST_F(ChangeLogTest, PrunesOnlyAnOldPrefixOfTheLog) {
+  AddTask("one");
+  AddTask("two");
+  EXPECT_EQ(Sequence(), 2);
+  const auto prune = [&] {
+    return session_->Write([](db::Transaction& txn) {
+      return store::changes::Prune(txn, std::chrono::hours(1), 1'000'000, 1000);
+    });
+  };
+  // Written long ago but numbered after a younger change (servers were down).
+  schema_.QueryValue(
+      "UPDATE photoflow_task_changes SET committed_at = now() - interval '2 hours' WHERE seq = 2 "
+      "RETURNING 1");
+  EXPECT_EQ(prune(), 0) << "the old change is not at the start of the log";
+  schema_.QueryValue(
+      "UPDATE photoflow_task_changes SET committed_at = now() - interval '2 hours' WHERE seq = 1 "
+      "RETURNING 1");
+  EXPECT_EQ(prune(), 2);
+  EXPECT_EQ(schema_.QueryValue("SELECT pruned_through FROM photoflow_watch_state"), "2");
 }
 
 TEST_F(ChangeLogTest, PrunesNumberedChangesOnlyAndNumbersOnAfterThem) {
