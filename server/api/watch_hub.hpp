@@ -27,8 +27,8 @@ namespace photoflow::api::watch {
 
 class WatchStream;
 
-// One per server: numbers the change log's new changes in commit order
-// (store::changes::Sequence, one server at a time), listens for the
+// One per server: numbers the change log's committed changes (per task in
+// commit order; store::changes::Sequence, one server at a time), listens for the
 // notifications of other servers' runs on a connection of its own, reads
 // each new stretch of the log once on it
 // (testing every image against the filter of every stream at once, in SQL)

@@ -58,8 +58,10 @@ ChangeBatch Read(db::Transaction& txn, int64_t after_seq, int limit,
 // The statement Read runs (exposed so that tests can EXPLAIN it).
 std::string ReadSql(const std::vector<std::string>& conditions);
 
-// Gives up to `max_changes` committed changes their place in the log (seq),
-// in the order they were written: until then no reader sees them. One run
+// Gives up to `max_changes` committed changes their place in the log (seq):
+// a transaction's changes together, in the order they were written, and
+// transactions in the order of their first change. Until then no reader
+// sees them. One run
 // at a time, on any server: kWait waits for a run in progress (and then
 // numbers what that one had not seen), kSkip returns -1 at once (the run in
 // progress will NOTIFY what it numbers). Returns how many it numbered. Run

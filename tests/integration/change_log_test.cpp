@@ -139,6 +139,25 @@ TEST_F(ChangeLogTest, WhatAnAbortedRunNumberedIsNumberedAgain) {
   EXPECT_EQ(Numbers(), "1");
 }
 
+TEST_F(ChangeLogTest, TruncateNumbersWhatCameBeforeItThenStartsANewEpoch) {
+  AddTask("one");
+  const std::string epoch = schema_.QueryValue("SELECT epoch::text FROM photoflow_watch_state");
+  schema_.QueryValue("TRUNCATE \"Tasks\" CASCADE; SELECT 1");
+  EXPECT_EQ(Numbers(), "1") << "numbered in the old epoch, before the new one began";
+  EXPECT_NE(schema_.QueryValue("SELECT epoch::text FROM photoflow_watch_state"), epoch);
+}
+
+TEST_F(ChangeLogTest, RefusesToRunOutsideReadCommitted) {
+  AddTask("one");
+  auto connection = schema_.Connect();
+  pqxx::transaction<pqxx::repeatable_read> repeatable(*connection);
+  // Its snapshot would predate the lock: it could number over a run it did not see.
+  EXPECT_THROW(repeatable.exec("SELECT photoflow_sequence_task_changes(10000, true)"),
+               pqxx::sql_error);
+  repeatable.abort();
+  EXPECT_EQ(Numbers(), "-1");
+}
+
 TEST_F(ChangeLogTest, PrunesOnlyAnOldPrefixOfTheLog) {
   AddTask("one");
   AddTask("two");
