@@ -14,7 +14,7 @@ struct WatchOptions {
   // With streams, the hub numbers and reads the log once per this: changes
   // committed within it go out together, in fewer and larger writes to each
   // stream.
-  std::chrono::milliseconds batch_window{10};
+  std::chrono::milliseconds batch_window{20};
   // An idle stream gets a CURRENT event with a newer token this often.
   std::chrono::milliseconds bookmark_interval{10000};
   // The log keeps changes this long, and at most this many.

@@ -120,7 +120,7 @@ constexpr Setting kSettings[] = {
      [](Config& config, std::string_view name, const std::string& value) {
        config.watch_poll_interval = ParseSeconds(name, value, 0.01, 60);
      }},
-    {"PHOTOFLOW_WATCH_BATCH_WINDOW", "--watch-batch-window", "SECONDS", "0.01", "",
+    {"PHOTOFLOW_WATCH_BATCH_WINDOW", "--watch-batch-window", "SECONDS", "0.02", "",
      "While a server has WatchTasks streams it numbers new changes and reads the change log this "
      "often: what commits within it reaches each stream in one write. Lower is sooner, at one "
      "small statement per window.",
