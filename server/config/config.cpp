@@ -110,7 +110,8 @@ constexpr Setting kSettings[] = {
      }},
     {"PHOTOFLOW_WATCH_BUFFER", "--watch-buffer", "EVENTS", "10000", "",
      "Events a WatchTasks stream may have waiting for a slow client; one more ends the stream "
-     "with RESOURCE_EXHAUSTED.",
+     "with RESOURCE_EXHAUSTED. Keep it above 1000: one read of the change log can deliver that "
+     "many at once, even to a client that keeps up.",
      [](Config& config, std::string_view name, const std::string& value) {
        config.watch_buffer_events = ParseWholeNumber(name, value, 10, 10'000'000);
      }},
