@@ -25,15 +25,19 @@ std::string RequestFingerprint(const google::protobuf::Message& payload);
 
 // The ids of what a create made, in order: one record's, or a batch's.
 template <typename Record>
-std::vector<int32_t> CreatedIds(const Record& record) {
+int32_t CreatedId(const Record& record) {
   constexpr model::FieldIndex kId = model::IndexOf(Record::kSpecs, "id");
-  return {record.int32(kId)};
+  return record.int32(kId);
+}
+template <typename Record>
+std::vector<int32_t> CreatedIds(const Record& record) {
+  return {CreatedId(record)};
 }
 template <typename Record>
 std::vector<int32_t> CreatedIds(const std::vector<Record>& records) {
   std::vector<int32_t> ids;
   ids.reserve(records.size());
-  for (const Record& record : records) ids.push_back(CreatedIds(record).front());
+  for (const Record& record : records) ids.push_back(CreatedId(record));
   return ids;
 }
 

@@ -280,6 +280,10 @@ void WatchHub::Connect() {
   }
   listener_ = std::move(listener);
   last_fetch_ = {};  // what other servers numbered while this one was away: read it now
+  Resync();
+}
+
+void WatchHub::Resync() {
   const store::changes::LogState state =
       Run([](db::Transaction& txn) { return store::changes::ReadState(txn); });
   std::vector<std::shared_ptr<WatchStream>> streams;
@@ -302,6 +306,14 @@ void WatchHub::Connect() {
       stream->MissedLive(state.head);
     }
   }
+}
+
+void WatchHub::Restart() {
+  {
+    const std::lock_guard lock(mutex_);
+    head_ = -1;
+  }
+  Resync();
 }
 
 void WatchHub::NoteSequencerRun(int64_t numbered) {
@@ -378,11 +390,7 @@ void WatchHub::Fetch() {
       const store::changes::LogState state =
           Run([](db::Transaction& txn) { return store::changes::ReadState(txn); });
       if (state.epoch != epoch) {
-        {
-          const std::lock_guard lock(mutex_);
-          head_ = -1;
-        }
-        Connect();
+        Restart();
         return;
       }
       std::vector<std::shared_ptr<WatchStream>> streams;
@@ -420,11 +428,7 @@ void WatchHub::Fetch() {
     }
     if (batch.state.epoch != epoch || batch.state.pruned_through > from) {
       // TRUNCATE, a restore, or the above: start again from where the log stands.
-      {
-        const std::lock_guard lock(mutex_);
-        head_ = -1;
-      }
-      Connect();
+      Restart();
       return;
     }
     Deliver(batch, filters);

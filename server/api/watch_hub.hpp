@@ -85,7 +85,14 @@ class WatchHub {
   // Schedules the next run after one that numbered `numbered` (-1: another
   // server's was in progress), and warns when runs keep finding one.
   void NoteSequencerRun(int64_t numbered);
+  // Opens the hub's connection (LISTEN first), then Resync.
   void Connect();
+  // Reads where the log stands: on a reconnect in the same epoch the hub
+  // carries on from head_; else it starts there, ending the streams of an
+  // older epoch and telling the others to read up to it themselves.
+  void Resync();
+  // Forgets head_ and resyncs (a new epoch, or a gap), on the same connection.
+  void Restart();
   // Reads the log from head_ until it has caught up, delivering as it goes.
   void Fetch();
   void Deliver(const store::changes::ChangeBatch& batch, const std::vector<std::string>& filters);
